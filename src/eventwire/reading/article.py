@@ -1,0 +1,69 @@
+"""One input (bytes) -> one Article: decode, pick the reader, clean, identify."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit, urlunsplit
+
+from ..errors import InputError
+from ..models import Article
+from .decode import decode_text, looks_binary, maybe_gunzip
+from .html import looks_like_html, read_html
+from .language import detect_language
+from .plaintext import read_plaintext
+from .repair import repair_spacing
+
+MAX_BYTES = 20_000_000  # a news page is never this large; bigger inputs are refused
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no trailing slash: one id per page."""
+    p = urlsplit(url.strip())
+    path = p.path.rstrip("/") or "/"
+    return urlunsplit((p.scheme.lower() or "http", p.netloc.lower(), path, p.query, ""))
+
+
+def article_id(url: str | None, text: str) -> str:
+    key = "url:" + canonical_url(url) if url else "text:" + " ".join(text.split())
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def read_article(
+    data: bytes, input_name: str | None = None, url: str | None = None, max_bytes: int = MAX_BYTES
+) -> Article:
+    """Read one article from raw bytes (HTML, plain text, either gzipped)."""
+    if len(data) > max_bytes:
+        raise InputError(f"input is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    data = maybe_gunzip(data, max_bytes)
+    if not data.strip():
+        raise InputError("input is empty")
+    if looks_binary(data):
+        raise InputError("input is binary, not text or HTML")
+    text, _enc = decode_text(data)
+
+    retrieved = None
+    site = None
+    if looks_like_html(data):
+        page = read_html(text, url)
+        title, published, body, url, site = page.title, page.published, page.body, page.url, page.site
+    else:
+        cap = read_plaintext(text)
+        title, published, retrieved, body = cap.title, cap.published, cap.retrieved, cap.body
+        site = cap.agency
+    body = repair_spacing(body)
+    if title:
+        title = repair_spacing(" ".join(title.split()))
+    if not body.strip():
+        raise InputError("no article text found")
+    language = detect_language(body)
+    return Article(
+        id=article_id(url, body),
+        text=body,
+        input=input_name,
+        url=url,
+        site=site,
+        title=title,
+        published=published,
+        retrieved=retrieved,
+        language=language,
+    )

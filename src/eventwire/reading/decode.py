@@ -1,0 +1,71 @@
+"""Bytes -> text: gzip, binary detection, encodings. Raises InputError with one clear line."""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+from ..errors import InputError
+
+log = logging.getLogger(__name__)
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress gzip data, refusing more than ``limit`` bytes (a gzip bomb is bad input too)."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise InputError(f"corrupt gzip data ({exc})") from None
+    if len(out) > limit:
+        raise InputError(f"decompressed size exceeds the {limit // 1_000_000} MB limit")
+    if not d.eof:
+        # A cut-off gzip stream still yields its prefix; say so rather than fail.
+        log.warning("gzip stream is truncated; using the %d bytes recovered", len(out))
+    return out
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KB mean it is not text."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl / len(head) > 0.05
+
+
+def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode bytes to str; returns (text, encoding used).
+
+    UTF-8 first (with or without BOM), then a declared charset, then detection.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for enc in filter(None, [declared]):
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        log.warning("input is not valid UTF-8; decoded as %s", best.encoding)
+        return str(best), best.encoding
+    log.warning("input is not valid UTF-8 and its encoding is unknown; undecodable bytes replaced")
+    return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def maybe_gunzip(data: bytes, limit: int) -> bytes:
+    return gunzip(data, limit) if data[:2] == GZIP_MAGIC else data
+
+
+__all__ = ["decode_text", "gunzip", "looks_binary", "maybe_gunzip"]

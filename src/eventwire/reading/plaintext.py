@@ -1,0 +1,148 @@
+"""Plain-text captures of news pages and wire copy -> title, dates and body.
+
+A capture carries the page's furniture above the story: a date widget (the day
+the page was captured), breadcrumbs, navigation words and the headline, often
+repeated. The story starts at the first paragraph that reads like prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from .dates import MONTHS, date_line
+from .tables import load_table
+
+# "GOMA, Congo, March 3 (Reuters) -" : a wire dateline opening the first paragraph.
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][\w .'\-]{1,30}){0,2}),?\s+"
+    r"(?:(?P<mon>" + _MON + r")\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?)?"
+    r"\s*(?:\((?P<agency>[A-Za-z][\w .&]{1,30})\))?\s*[-–—]+\s+",
+    re.I,
+)
+
+
+@dataclass
+class PlainCapture:
+    title: str | None
+    published: date | None
+    retrieved: date | None
+    body: str
+    dateline_place: str | None = None
+    agency: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> tuple[frozenset, tuple, tuple]:
+    t = load_table("boilerplate.json")
+    return frozenset(t["nav_lines"]), tuple(t["line_prefixes"]), tuple(t["breadcrumb_separators"])
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip().lower()
+
+
+def is_boilerplate(line: str) -> bool:
+    nav, prefixes, seps = _boilerplate()
+    s = _norm(line)
+    if not s:
+        return True
+    if s.strip(" :|·•-") in nav:
+        return True
+    if s.startswith(prefixes):
+        return True
+    # Breadcrumb: short segments joined by a separator, no sentence punctuation at the end.
+    for sep in seps:
+        if sep.strip() in s and len(s) < 200 and not s.endswith((".", '"', "”")):
+            parts = [p.strip() for p in s.split(sep.strip()) if p.strip()]
+            if len(parts) >= 2 and all(len(p.split()) <= 15 for p in parts):
+                return True
+    return False
+
+
+def _is_prose(line: str) -> bool:
+    """A paragraph of the story: long enough and ends like a sentence."""
+    s = line.strip()
+    return len(s) >= 80 or (len(s.split()) >= 6 and s[-1:] in '.!?"”’\'')
+
+
+def read_plaintext(text: str) -> PlainCapture:
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    # The header is everything before the first prose paragraph.
+    first = next((i for i, ln in enumerate(lines) if _is_prose(ln) and date_line(ln) is None), len(lines))
+    header = [ln for ln in lines[:first] if ln]
+    nav, _, seps = _boilerplate()
+
+    dates: list[date] = []
+    crumbs: list[str] = []
+    candidates: list[str] = []
+    for ln in header:
+        d = date_line(ln)
+        if d:
+            dates.append(d)
+        elif is_boilerplate(ln):
+            for sep in seps:
+                if sep.strip() in ln:
+                    crumbs.append(ln.split(sep.strip())[-1].strip())
+        else:
+            candidates.append(ln)
+
+    title = _pick_title(candidates, crumbs)
+    # With two or more dates in the header, the first is the page's own date widget
+    # (capture day) and the one nearest the story is its publication date.
+    published = dates[-1] if dates else None
+    retrieved = dates[0] if len(dates) >= 2 else None
+
+    body_lines: list[str] = []
+    title_n = _norm(title) if title else None
+    for ln in lines[first:]:
+        if not ln:
+            body_lines.append("")
+            continue
+        if (title_n and _norm(ln) == title_n) or is_boilerplate(ln) or date_line(ln):
+            continue
+        body_lines.append(ln)
+    body = "\n".join(body_lines)
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    # Paragraphs separated by single newlines are still paragraphs.
+    if "\n\n" not in body:
+        body = body.replace("\n", "\n\n")
+
+    place = agency = None
+    m = DATELINE.match(body)
+    if m and (m.group("mon") or m.group("agency")) and m.group("place").split(",")[0].isupper():
+        place, agency = m.group("place").split(",")[0].title(), m.group("agency")
+        if published is None and m.group("mon"):
+            published = _dateline_date(m, retrieved)
+    return PlainCapture(title, published, retrieved, body, place, agency)
+
+
+def _pick_title(candidates: list[str], crumbs: list[str]) -> str | None:
+    if not candidates:
+        return None
+    norms = [_norm(c) for c in candidates]
+    # A headline repeated in the header, or echoed by the breadcrumb, is the title.
+    for c, n in zip(candidates, norms, strict=True):
+        if norms.count(n) > 1 or any(_norm(b) == n for b in crumbs):
+            return c
+    # Otherwise the longest header line that reads like a headline (not a sentence).
+    heads = [c for c in candidates if 3 <= len(c.split()) <= 30]
+    return max(heads, key=len) if heads else candidates[-1]
+
+
+def _dateline_date(m: re.Match, retrieved: date | None) -> date | None:
+    month, day = MONTHS[m.group("mon").lower()], int(m.group("day"))
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif retrieved:
+        # Wire datelines omit the year: the latest such day on or before capture.
+        year = retrieved.year if (month, day) <= (retrieved.month, retrieved.day) else retrieved.year - 1
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
