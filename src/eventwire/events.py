@@ -1,0 +1,496 @@
+"""Event stage: who did what to whom, where and when, in the ACLED taxonomy, with modality.
+
+One pass over the parsed sentences finds trigger words from the lexicon
+(data/event_lexicon.json); the dependency parse around each trigger gives the
+actors, the place and the time; the words governing it (and the quote stage)
+give the modality and who reports or claims it. Candidates naming the same
+event (one actor pair, place and day) are merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .document import Document
+from .models import Entity, Event, Location, Place, Quote, Time
+from .reading.tables import load_table
+
+ACTOR_KINDS = {"armed_group", "state_force", "coalition", "government", "other"}
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
+GOVERNMENT_KINDS = {"state_force", "government"}
+QUOTE_CUE_MODALITY = {"claim": "claimed", "allege": "claimed", "deny": "denied", "threaten": "threatened"}
+
+
+@dataclass
+class Rule:
+    phrase: str
+    type: str
+    sub: str
+    needs: str | None
+    rank: int
+
+
+@dataclass
+class Lexicon:
+    phrases: dict[tuple[str, ...], Rule]
+    max_len: int
+    place_nouns: frozenset
+    victim_nouns: frozenset
+    enemy_nouns: frozenset
+    cue_modality: dict[str, str]
+    protest_signals: tuple[str, ...]
+    fatality_re: list[re.Pattern]
+    number_words: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    t = load_table("event_lexicon.json")
+    phrases: dict[tuple[str, ...], Rule] = {}
+    for row in t["triggers"]:
+        for lemma in row["lemmas"]:
+            key = tuple(lemma.lower().split())
+            phrases[key] = Rule(lemma, row["type"], row["sub"], row.get("needs"), row["rank"])
+    cue = {w: mod for mod, words in t["modality_cues"].items() for w in words}
+    nums = t["number_words"]
+    num = r"(\d[\d,]*|" + "|".join(sorted(map(re.escape, nums), key=len, reverse=True)) + r")"
+    nouns = "|".join(t["fatality_nouns"])
+    qual = r"(?:at least|more than|over|some|about|nearly|around|up to|as many as)?\s*"
+    fatality_re = [
+        re.compile(r"\b" + qual + num + r"\s+(?:[\w-]+\s+){0,3}?(?:were|have been|had been|was|are)?\s*"
+                   r"(?:killed|dead|died|slain|lost their lives)\b", re.I),
+        re.compile(r"\b(?:killed|killing|kills|kill)\s+" + qual + num + r"\s+(?:" + nouns + r")?", re.I),
+        re.compile(r"\bdeath toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + qual + num, re.I),
+    ]
+    return Lexicon(
+        phrases, max(len(k) for k in phrases), frozenset(t["place_nouns"]), frozenset(t["victim_nouns"]),
+        frozenset(t["generic_enemy_nouns"]), cue, tuple(t["protest_signals"]), fatality_re, nums,
+    )
+
+
+@dataclass
+class Candidate:
+    rule: Rule
+    sent_start: int
+    sent_end: int
+    trigger: str
+    actor1: Entity | None = None
+    actor2: Entity | None = None
+    victim: bool = False
+    place: Place | None = None
+    near: bool = False
+    time: Time | None = None
+    background: bool = False
+    modality: str = "asserted"
+    attributed_to: str | None = None
+    fatalities: int | None = None
+    extra_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+# ---- small helpers over the parse ------------------------------------------------------------
+
+
+def _span_of(tok) -> tuple[int, int]:
+    sub = list(tok.subtree)
+    return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+
+
+def _actors_in(ents: list[Entity], span: tuple[int, int]) -> list[Entity]:
+    a, b = span
+    return [e for e in ents if a <= e.start and e.end <= b]
+
+
+def _match_triggers(sent, lex: Lexicon):
+    """(head token, rule, phrase text) for each trigger in the sentence, longest phrases first."""
+    toks = list(sent)
+    used: set[int] = set()
+    for n in range(lex.max_len, 0, -1):
+        for i in range(len(toks) - n + 1):
+            if any(j in used for j in range(i, i + n)):
+                continue
+            window = toks[i:i + n]
+            for key in (tuple(t.lemma_.lower() for t in window), tuple(t.lower_ for t in window)):
+                rule = lex.phrases.get(key)
+                if rule:
+                    break
+            else:
+                continue
+            if n == 1 and window[0].pos_ not in ("VERB", "NOUN", "PROPN"):
+                continue
+            ids = {t.i for t in window}
+            head = next((t for t in window if t.head.i not in ids or t.head.i == t.i), window[-1])
+            used.update(range(i, i + n))
+            yield head, rule, " ".join(t.text for t in window)
+
+
+def _children(tok, *deps: str):
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _prep_objects(tok, preps: tuple[str, ...]):
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            yield from (p for p in c.children if p.dep_ == "pobj")
+
+
+# ---- the stage -------------------------------------------------------------------------------
+
+
+def find_events(doc: Document) -> list[Event]:
+    sp = doc.spacy
+    if sp is None:
+        return []
+    lex = get_lexicon()
+    actors = [e for e in doc.entities if e.actor and e.kind in ACTOR_KINDS]
+    dominant = _dominant_armed_group(actors)
+    places = [p for p in doc.places if not _is_qualifier(p, doc)]
+    cands: list[Candidate] = []
+    for sent in sp.sents:
+        for head, rule, phrase in _match_triggers(sent, lex):
+            c = _candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex)
+            if c is not None:
+                cands.append(c)
+    return [_to_event(c, doc) for c in _merge(cands)]
+
+
+def _dominant_armed_group(actors: list[Entity]) -> Entity | None:
+    counts = Counter(e.actor for e in actors if e.kind == "armed_group" and "(" not in (e.actor or ""))
+    if not counts:
+        return None
+    (name, n), *rest = counts.most_common(2)
+    if n >= 2 and (not rest or n >= 2 * rest[0][1]):
+        return next(e for e in actors if e.actor == name)
+    return None
+
+
+def _is_qualifier(p: Place, doc: Document) -> bool:
+    """'USA' in 'USA-backed', 'US' in 'US forces': the place qualifies an actor, it is not a venue."""
+    text = doc.article.text
+    if text[p.end:p.end + 1] == "-":
+        return True
+    return any(e.start <= p.start and p.end <= e.end and e.kind != "place" for e in doc.entities)
+
+
+def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
+    if any(c.dep_ == "neg" for c in head.children):
+        return None  # "did not attack": no event
+    c = Candidate(rule, sent.start_char, sent.end_char, phrase)
+    is_verb = head.pos_ == "VERB"
+    subj_toks, obj_toks = [], []
+    if is_verb:
+        subj_toks = _children(head, "nsubj") + [p for a in _children(head, "agent") for p in a.children]
+        obj_toks = _children(head, "dobj", "nsubjpass", "attr")
+        if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
+            subj_toks = _children(head.head, "nsubj")
+    else:
+        subj_toks = _children(head, "poss", "compound", "nmod") + list(_prep_objects(head, ("by", "of")))
+        obj_toks = list(_prep_objects(head, ("against", "on", "targeting")))
+        # "launched an attack", "carried out strikes": the doer is the light verb's subject.
+        if head.dep_ in ("dobj", "nsubj", "pobj") and not _actors_from(subj_toks, actors, dominant, lex):
+            gov = head.head if head.dep_ != "pobj" else head.head.head
+            if head.dep_ == "dobj":
+                subj_toks = subj_toks + _children(gov, "nsubj")
+    between = list(_prep_objects(head, ("between",))) or (
+        list(_prep_objects(head.head, ("between",))) if head.dep_ == "nsubj" else []
+    )
+    if between:
+        ents = _actors_from(between, actors, dominant, lex, every=True)
+        if ents:
+            c.actor1 = ents[0]
+            c.actor2 = ents[1] if len(ents) > 1 else None
+    with_objs = list(_prep_objects(head, ("with",)))
+    from_objs = list(_prep_objects(head, ("from",)))
+
+    if c.actor1 is None:
+        found = _actors_from(subj_toks, actors, dominant, lex)
+        c.actor1 = found[0] if found else None
+    # Who held the place taken: "captured neighbourhoods outside the Islamic State's capital".
+    subj_ids = {t.i for s in subj_toks for t in s.subtree}
+    held = [t for t in head.subtree if t.i not in subj_ids and t.i != head.i
+            and t.dep_ in ("poss", "compound", "pobj", "npadvmod")] if rule.sub == "TERRITORY" else []
+    if c.actor2 is None:
+        for group in (obj_toks, with_objs, from_objs if rule.sub == "TERRITORY" else [], held):
+            found = [e for e in _actors_from(group, actors, dominant, lex, enemy=True) if e != c.actor1]
+            if found:
+                c.actor2 = found[0]
+                break
+    c.victim = any(t.lemma_.lower() in lex.victim_nouns or t.lower_ in lex.victim_nouns
+                   for g in (obj_toks,) for tok in g for t in tok.subtree)
+
+    # Relative clauses: "Raqqa, which IS seized in 2014" -> the antecedent is the object/place.
+    antecedent = None
+    if head.dep_ == "relcl" and any(t.tag_ in ("WDT", "WP", "WRB") or t.lower_ in ("which", "that", "where")
+                                    for t in head.children):
+        antecedent = head.head
+    clause = _clause_span(head)
+    # Places inside an actor's own phrase ("forces tied to Iran") are not where it happened.
+    actor_spans = [_span_of(t) for t in subj_toks + between + [x for b in between for x in b.conjuncts]]
+    venues = [p for p in places if not any(a <= p.start and p.end <= b for a, b in actor_spans)]
+    c.place, c.near = _pick_place(head, obj_toks, antecedent, venues, clause, doc)
+    if rule.needs == "place_object" and c.place is None and not _has_place_noun(obj_toks, lex):
+        return None
+    if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
+        return None
+    if rule.needs == "actor_and_place" and c.place is None:
+        return None
+    if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
+        return None
+    if rule.needs == "protest" and not (is_verb or head.dep_ in ("nsubj", "dobj", "pobj", "ROOT")):
+        return None
+
+    c.time = _pick_time(head, clause, sent, doc.times)
+    c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
+    c.modality, c.attributed_to = _modality(head, doc.quotes, doc, lex)
+    if rule.type in VIOLENT:
+        c.fatalities = _fatalities(sent.text, lex)
+    return c
+
+
+def _actors_from(toks, actors: list[Entity], dominant, lex, every: bool = False, enemy: bool = False) -> list[Entity]:
+    out: list[Entity] = []
+    for tok in toks:
+        found = _actors_in(actors, _span_of(tok))
+        if not found and enemy and dominant is not None:
+            # "the most wanted terrorist", "the militants": the article's main armed group.
+            if any(t.lemma_.lower() in lex.enemy_nouns or t.lower_ in lex.enemy_nouns for t in tok.subtree):
+                found = [dominant]
+        for conj in tok.conjuncts if every else ():
+            found += _actors_in(actors, _span_of(conj))
+        for e in found:
+            if e not in out:
+                out.append(e)
+    return out
+
+
+def _clause_span(head) -> tuple[int, int]:
+    """The smallest verb clause around the trigger (for dates and places that belong to it)."""
+    tok = head
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return _span_of(tok)
+
+
+def _has_place_noun(toks, lex: Lexicon) -> bool:
+    return any(t.lemma_.lower() in lex.place_nouns for tok in toks for t in tok.subtree)
+
+
+def _pick_place(head, obj_toks, antecedent, places: list[Place], clause, doc) -> tuple[Place | None, bool]:
+    order = {"city": 0, "locality": 0, "admin": 1, "region": 2, "country": 3}
+
+    def best(cands: list[Place]) -> Place | None:
+        if not cands:
+            return None
+        return sorted(cands, key=lambda p: (order.get(p.feature, 1), abs(p.start - head.idx)))[0]
+
+    spans = []
+    if antecedent is not None:
+        spans.append((antecedent.idx, antecedent.idx + len(antecedent.text)))
+    spans += [_span_of(t) for t in obj_toks]
+    spans += [_span_of(p) for p in head.children if p.dep_ == "prep" and p.lower_ not in ("by", "from", "with")]
+    spans.append(clause)  # not the whole sentence: "Jordan expressed concern that ..." is no venue
+    for a, b in spans:
+        p = best([p for p in places if a <= p.start and p.end <= b])
+        if p is not None:
+            before = doc.article.text[max(a, p.start - 30):p.start].lower()
+            near = any(w in before for w in ("outside", "near", "outskirts", "western", "eastern",
+                                             "northern", "southern", "around", "west of", "east of",
+                                             "north of", "south of", "province", "countryside"))
+            return p, near
+    return None, False
+
+
+def _pick_time(head, clause, sent, times: list[Time]) -> Time | None:
+    def dated(t: Time) -> bool:
+        return bool(re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", t.value or "")) and t.type in ("DATE", "TIME")
+
+    for a, b in (clause, (sent.start_char, sent.end_char)):
+        inside = [t for t in times if a <= t.start and t.end <= b and dated(t)]
+        if inside:
+            return min(inside, key=lambda t: abs(t.start - head.idx))
+    return None
+
+
+def _modality(head, quotes: list[Quote], doc: Document, lex: Lexicon) -> tuple[str, str | None]:
+    # Words on the trigger itself: "could attack", "will march", "reportedly killed".
+    for ch in head.children:
+        w = ch.lower_
+        if ch.dep_ == "aux" and lex.cue_modality.get(w) in ("hypothetical", "planned"):
+            return lex.cue_modality[w], None
+        if ch.dep_ == "advmod" and w in lex.cue_modality:
+            return lex.cue_modality[w], None
+    # Reported or direct speech found by the quote stage.
+    for q in quotes:
+        if q.start <= head.idx < q.end:
+            cue = (q.cue or "").lower().split()
+            lemma = cue[-1] if cue else ""
+            mod = next((m for k, m in QUOTE_CUE_MODALITY.items() if lemma.startswith(k)), "reported")
+            return mod, q.speaker
+    # Governing words: "X reported that ...", "called on followers to launch attacks".
+    tok = head
+    while tok.head.i != tok.i:
+        came_by = tok.dep_
+        tok = tok.head
+        if came_by in ("nsubj", "nsubjpass"):
+            break  # a modal on the predicate ("clashes may be the beginning") says nothing of the clashes
+        mod = lex.cue_modality.get(tok.lemma_.lower())
+        if mod and tok.pos_ in ("VERB", "AUX"):
+            subj = _children(tok, "nsubj")
+            who = _phrase(subj[0], doc) if subj else None
+            return mod, who
+        if tok.lower_ == "according":
+            objs = list(_prep_objects(tok, ("to",)))
+            return "reported", _phrase(objs[0], doc) if objs else None
+    # "..., according to Reuters." at the end of the sentence.
+    for t in head.sent:
+        if t.lower_ == "according" and t.i > head.i:
+            objs = [p for c in t.children for p in c.children if p.dep_ == "pobj"]
+            return "reported", _phrase(objs[0], doc) if objs else None
+    return "asserted", None
+
+
+def _phrase(tok, doc: Document) -> str:
+    """The name of a speaker/source: its entity when known, else the noun phrase without 'the'."""
+    a, b = _span_of(tok)
+    for e in doc.entities:
+        if e.start <= tok.idx < e.end:
+            return e.text
+    words = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct")
+             and t.i <= tok.i + 2]
+    text = " ".join(t.text for t in words) if words else tok.text
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+
+
+def _fatalities(sentence: str, lex: Lexicon) -> int | None:
+    for pat in lex.fatality_re:
+        m = pat.search(sentence)
+        if m:
+            raw = m.group(1).lower().replace(",", "")
+            n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
+            if n is not None and n < 100000:
+                return n
+    return None
+
+
+# ---- merging and output ----------------------------------------------------------------------
+
+
+def _name(e: Entity | None) -> str | None:
+    return e.actor if e is not None else None
+
+
+def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
+    if same_sentence:
+        # One sentence, several words for one event ("killed in an air strike").
+        return all(
+            x is None or y is None or x == y
+            for x, y in ((_name(a.actor1), _name(b.actor1)), (_name(a.actor2), _name(b.actor2)))
+        )
+    if a.rule.type != b.rule.type or _name(a.actor1) is None or _name(a.actor1) != _name(b.actor1):
+        return False
+    if _name(a.actor2) and _name(b.actor2) and _name(a.actor2) != _name(b.actor2):
+        return False
+    if a.place and b.place and a.place.name != b.place.name:
+        return False
+    ta, tb = (a.time.value if a.time else None), (b.time.value if b.time else None)
+    return ta is None or tb is None or ta == tb
+
+
+def _absorb(a: Candidate, b: Candidate) -> Candidate:
+    """Keep the stronger trigger; fill what it lacks from the other."""
+    if (b.rule.rank, b.actor1 is not None) > (a.rule.rank, a.actor1 is not None) and a.sent_start == b.sent_start:
+        a, b = b, a
+    for f in ("actor1", "actor2", "place", "time", "fatalities", "attributed_to"):
+        if getattr(a, f) is None and getattr(b, f) is not None:
+            setattr(a, f, getattr(b, f))
+    if a.modality == "asserted" and b.modality in ("reported", "claimed"):
+        a.modality = b.modality
+    a.background = a.background and b.background
+    a.victim = a.victim or b.victim
+    if b.sent_start != a.sent_start:
+        a.extra_spans.append((b.sent_start, b.sent_end))
+    return a
+
+
+def _merge(cands: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for c in cands:
+        for i, o in enumerate(out):
+            same = o.sent_start == c.sent_start
+            if _compatible(o, c, same):
+                out[i] = _absorb(o, c)
+                break
+        else:
+            out.append(c)
+    return out
+
+
+def _sub_type(c: Candidate) -> tuple[str, str]:
+    etype, sub = c.rule.type, c.rule.sub
+    if sub == "TERRITORY":
+        kind = c.actor1.kind if c.actor1 else None
+        sub = "Government regains territory" if kind in GOVERNMENT_KINDS else "Non-state actor overtakes territory"
+    if etype == "Violence against civilians" and c.actor2 is not None and c.actor2.kind != "other" and not c.victim:
+        etype, sub = "Battles", "Armed clash"  # armed on both sides: a battle, not violence against civilians
+    if c.modality == "threatened":
+        etype, sub = "Strategic developments", "Other"  # a threat is not the attack it threatens
+    return etype, sub
+
+
+def _confidence(c: Candidate) -> float:
+    score = 0.3
+    score += 0.2 if c.actor1 else 0.0
+    score += 0.1 if c.actor2 else 0.0
+    if c.place:
+        score += 0.15 if c.place.feature in ("city", "locality", "admin") else 0.05
+    score += 0.15 if c.time else 0.0
+    if c.background and not c.time:
+        score -= 0.3  # a background fact with no date cannot be placed in time
+    if c.modality == "hypothetical":
+        score -= 0.1
+    return round(max(0.0, min(1.0, score)), 2)
+
+
+def _to_event(c: Candidate, doc: Document) -> Event:
+    text = doc.article.text
+    s, e = c.sent_start, c.sent_end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    etype, sub = _sub_type(c)
+    loc = None
+    if c.place is not None and not (c.modality == "threatened" and _many_places(doc, c)):
+        p = c.place
+        precision = 3 if p.feature in ("country", "region") else (2 if c.near or p.feature == "admin" else 1)
+        loc = Location(p.name, p.lat, p.lon, p.country, p.geonameid, precision)
+    date = precision_name = None
+    if c.time is not None:
+        m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", c.time.value)
+        if m:
+            date = m.group(0)
+            precision_name = "day" if m.group(3) else ("month" if m.group(2) else "year")
+    return Event(
+        event_type=etype,
+        sub_event_type=sub,
+        evidence=text[s:e],
+        start=s,
+        end=e,
+        actor1=_name(c.actor1),
+        actor2=_name(c.actor2),
+        location=loc,
+        date=date,
+        date_precision=precision_name,
+        fatalities=c.fatalities,
+        modality=c.modality,
+        attributed_to=c.attributed_to,
+        confidence=_confidence(c),
+        trigger=c.trigger,
+    )
+
+
+def _many_places(doc: Document, c: Candidate) -> bool:
+    """A threat against a list of countries has no single location."""
+    return sum(1 for p in doc.places if c.sent_start <= p.start < c.sent_end) >= 3

@@ -1,0 +1,121 @@
+"""The extraction pipeline: an ordered list of registered components over one Document.
+
+Each component is a small function ``(doc: Document, settings: Settings) -> None`` that
+adds its annotations to the Document; components that need English are marked so and
+are skipped (and said to be skipped) for other languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .config import Settings
+from .document import Document
+from .errors import EventwireError
+from .models import Article, Entity
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    func: Callable[[Document, Settings], None]
+    english_only: bool = True
+
+
+REGISTRY: dict[str, Component] = {}
+
+
+def component(name: str, english_only: bool = True):
+    """Register a pipeline component under ``name``."""
+
+    def register(func: Callable[[Document, Settings], None]):
+        REGISTRY[name] = Component(name, func, english_only)
+        return func
+
+    return register
+
+
+@component("parse")
+def parse(doc: Document, settings: Settings) -> None:
+    from .nlp import load_spacy
+
+    doc.spacy = load_spacy(settings.model)(doc.article.text)
+
+
+@component("actors")
+def actors(doc: Document, settings: Settings) -> None:
+    from .actors import find_entities
+
+    doc.entities = find_entities(doc.spacy)
+
+
+@component("places")
+def places(doc: Document, settings: Settings) -> None:
+    from .places import find_places
+
+    exclude = [(e.start, e.end) for e in doc.entities if e.actor and e.kind != "place"]
+    doc.places = find_places(doc.spacy, exclude=exclude)
+    # A span resolved as a place is a place, whatever spaCy's organisation label said.
+    spans = [(p.start, p.end) for p in doc.places]
+    kept = [
+        e for e in doc.entities
+        if e.actor or not any(e.start < b and a < e.end for a, b in spans)
+    ]
+    kept += [Entity(p.text, p.start, p.end, "place", None) for p in doc.places]
+    doc.entities = sorted(kept, key=lambda e: (e.start, e.end))
+
+
+@component("roles")
+def roles(doc: Document, settings: Settings) -> None:
+    from .actors import resolve_roles
+
+    doc.entities = resolve_roles(doc.spacy, doc.entities, doc.places)
+
+
+@component("times")
+def times(doc: Document, settings: Settings) -> None:
+    from .times import find_times
+
+    doc.times = find_times(doc.article.text, doc.article.published, doc.spacy)
+
+
+@component("quotes")
+def quotes(doc: Document, settings: Settings) -> None:
+    from .quotes import find_quotes
+
+    doc.quotes = find_quotes(doc.spacy, doc.entities)
+
+
+@component("events")
+def events(doc: Document, settings: Settings) -> None:
+    from .events import find_events
+
+    doc.events = [
+        e for e in find_events(doc) if e.confidence >= settings.min_event_confidence
+    ]
+
+
+class Pipeline:
+    """Runs the configured components in order over articles."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        unknown = [c for c in self.settings.components if c not in REGISTRY]
+        if unknown:
+            raise EventwireError(f"unknown pipeline component(s): {', '.join(unknown)}")
+        self.components = [REGISTRY[c] for c in self.settings.components]
+
+    def __call__(self, article: Article) -> Document:
+        doc = Document(article)
+        lang = article.language
+        for comp in self.components:
+            if comp.english_only and lang is not None and lang not in self.settings.languages:
+                doc.skipped.append(f"{comp.name}: language '{lang}' is not supported by this stage")
+                continue
+            comp.func(doc, self.settings)
+        return doc
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
+        for article in articles:
+            yield self(article)
