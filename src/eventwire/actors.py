@@ -196,3 +196,9 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
             found.append(Entity(text[s:e], s, e, kind, canonical))
             taken.append((s, e))
     return sorted(entities + found, key=lambda x: x.start)
+
+
+def demonym_country(word: str) -> str | None:
+    """The country of a demonym ("Israeli" -> "Israel"), or None."""
+    _, demonyms, _ = _roles()
+    return demonyms.get(word) or next((v for k, v in demonyms.items() if k.lower() == word.lower()), None)

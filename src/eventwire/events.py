@@ -21,7 +21,6 @@ from .reading.tables import load_table
 ACTOR_KINDS = {"armed_group", "state_force", "coalition", "government", "other"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
 GOVERNMENT_KINDS = {"state_force", "government"}
-QUOTE_CUE_MODALITY = {"claim": "claimed", "allege": "claimed", "deny": "denied", "threaten": "threatened"}
 
 
 @dataclass
@@ -88,6 +87,7 @@ class Candidate:
     attributed_to: str | None = None
     fatalities: int | None = None
     extra_spans: list[tuple[int, int]] = field(default_factory=list)
+    intervention: bool = False  # a protest met with force (tear gas, arrests, shots)
 
 
 # ---- small helpers over the parse ------------------------------------------------------------
@@ -204,9 +204,15 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
     with_objs = list(_prep_objects(head, ("with",)))
     from_objs = list(_prep_objects(head, ("from",)))
 
+    if is_verb and head.dep_ == "relcl" and not _actors_from(subj_toks, actors, dominant, lex):
+        # "protesters who marched": the antecedent does what the clause says.
+        if any(t.dep_ == "nsubj" and t.tag_ in ("WP", "WDT") for t in head.children):
+            subj_toks = subj_toks + [head.head]
     if c.actor1 is None:
         found = _actors_from(subj_toks, actors, dominant, lex)
         c.actor1 = found[0] if found else None
+    if c.actor1 is None and not is_verb:
+        c.actor1 = _national_forces(head, doc)
     # Who held the place taken: "captured neighbourhoods outside the Islamic State's capital".
     subj_ids = {t.i for s in subj_toks for t in s.subtree}
     held = [t for t in head.subtree if t.i not in subj_ids and t.i != head.i
@@ -227,8 +233,19 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
         antecedent = head.head
     clause = _clause_span(head)
     # Places inside an actor's own phrase ("forces tied to Iran") are not where it happened.
-    actor_spans = [_span_of(t) for t in subj_toks + between + [x for b in between for x in b.conjuncts]]
-    venues = [p for p in places if not any(a <= p.start and p.end <= b for a, b in actor_spans)]
+    own = _span_of(head)
+
+    def in_actor_phrase(p: Place) -> bool:
+        for t in subj_toks + between + [x for b in between for x in b.conjuncts]:
+            a, b = _span_of(t)
+            if a <= p.start and p.end <= b:
+                # An antecedent's phrase holds the trigger itself ("protesters who marched in X").
+                if t.is_ancestor(head) and own[0] <= p.start and p.end <= own[1]:
+                    continue
+                return True
+        return False
+
+    venues = [p for p in places if not in_actor_phrase(p)]
     c.place, c.near = _pick_place(head, obj_toks, antecedent, venues, clause, doc)
     if rule.needs == "place_object" and c.place is None and not _has_place_noun(obj_toks, lex):
         return None
@@ -246,7 +263,22 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
     c.modality, c.attributed_to = _modality(head, doc.quotes, doc, lex)
     if rule.type in VIOLENT:
         c.fatalities = _fatalities(sent.text, lex)
+    if rule.type == "Protests":
+        low = sent.text.lower()
+        c.intervention = any(sig in low for sig in lex.protest_signals)
     return c
+
+
+def _national_forces(head, doc: Document) -> Entity | None:
+    """'Israeli air strikes', 'Russian shelling': a demonym on the weapon names the state that used it."""
+    from .actors import demonym_country
+
+    for ch in head.children:
+        if ch.dep_ in ("amod", "compound", "nmod") and ch.i < head.i:
+            country = demonym_country(ch.text)
+            if country:
+                return Entity(ch.text, ch.idx, ch.idx + len(ch.text), "state_force", f"Military Forces of {country}")
+    return None
 
 
 def _actors_from(toks, actors: list[Entity], dominant, lex, every: bool = False, enemy: bool = False) -> list[Entity]:
@@ -324,10 +356,8 @@ def _modality(head, quotes: list[Quote], doc: Document, lex: Lexicon) -> tuple[s
     # Reported or direct speech found by the quote stage.
     for q in quotes:
         if q.start <= head.idx < q.end:
-            cue = (q.cue or "").lower().split()
-            lemma = cue[-1] if cue else ""
-            mod = next((m for k, m in QUOTE_CUE_MODALITY.items() if lemma.startswith(k)), "reported")
-            return mod, q.speaker
+            mod = _cue_modality(q.cue or "", lex)
+            return (mod if mod in ("claimed", "denied", "threatened") else "reported"), q.speaker
     # Governing words: "X reported that ...", "called on followers to launch attacks".
     tok = head
     while tok.head.i != tok.i:
@@ -349,6 +379,18 @@ def _modality(head, quotes: list[Quote], doc: Document, lex: Lexicon) -> tuple[s
             objs = [p for c in t.children for p in c.children if p.dep_ == "pobj"]
             return "reported", _phrase(objs[0], doc) if objs else None
     return "asserted", None
+
+
+def _cue_modality(cue: str, lex: Lexicon) -> str | None:
+    """Modality of a speech cue as written ("denied", "claims", "according to")."""
+    words = cue.lower().split()
+    if not words:
+        return None
+    w = words[0]
+    for form in (w, w[:-3] + "y" if w.endswith("ied") else w, w[:-2], w[:-1], w[:-3]):
+        if form in lex.cue_modality:
+            return lex.cue_modality[form]
+    return None
 
 
 def _phrase(tok, doc: Document) -> str:
@@ -434,6 +476,8 @@ def _sub_type(c: Candidate) -> tuple[str, str]:
         sub = "Government regains territory" if kind in GOVERNMENT_KINDS else "Non-state actor overtakes territory"
     if etype == "Violence against civilians" and c.actor2 is not None and c.actor2.kind != "other" and not c.victim:
         etype, sub = "Battles", "Armed clash"  # armed on both sides: a battle, not violence against civilians
+    if etype == "Protests" and c.intervention:
+        sub = "Protest with intervention"
     if c.modality == "threatened":
         etype, sub = "Strategic developments", "Other"  # a threat is not the attack it threatens
     return etype, sub
@@ -451,6 +495,18 @@ def _confidence(c: Candidate) -> float:
     if c.modality == "hypothetical":
         score -= 0.1
     return round(max(0.0, min(1.0, score)), 2)
+
+
+def _civilians(c: Candidate, doc: Document) -> str | None:
+    """ACLED names unnamed victims of violence against civilians 'Civilians (<country>)'."""
+    from .actors import country_name
+
+    code = c.place.country if c.place and c.place.country else None
+    if code is None:
+        counts = Counter(p.country for p in doc.places if p.country)
+        code = counts.most_common(1)[0][0] if counts else None
+    country = country_name(code) if code else None
+    return f"Civilians ({country})" if country else "Civilians"
 
 
 def _to_event(c: Candidate, doc: Document) -> Event:
@@ -479,7 +535,8 @@ def _to_event(c: Candidate, doc: Document) -> Event:
         start=s,
         end=e,
         actor1=_name(c.actor1),
-        actor2=_name(c.actor2),
+        actor2=_name(c.actor2) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
+                                   else None),
         location=loc,
         date=date,
         date_precision=precision_name,

@@ -21,6 +21,8 @@ def gunzip(data: bytes, limit: int) -> bytes:
         raise InputError(f"corrupt gzip data ({exc})") from None
     if len(out) > limit:
         raise InputError(f"decompressed size exceeds the {limit // 1_000_000} MB limit")
+    if not d.eof and not out:
+        raise InputError("corrupt or truncated gzip data: nothing could be recovered")
     if not d.eof:
         # A cut-off gzip stream still yields its prefix; say so rather than fail.
         log.warning("gzip stream is truncated; using the %d bytes recovered", len(out))

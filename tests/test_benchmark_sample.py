@@ -1,0 +1,46 @@
+"""A sample of the article-extraction-benchmark pages through the whole pipeline.
+
+The full 181-page run with its figures is benchmarks/article_body.py; this keeps CI
+short while still failing if body extraction regresses or a stage crashes on real pages.
+"""
+
+from __future__ import annotations
+
+import json
+
+from eventwire.bodyeval import macro_f1, page_scores
+from eventwire.pipeline import Pipeline
+from eventwire.reading import read_article
+
+from .conftest import DATA, need
+
+SAMPLE = 20  # every 9th page: spread over the benchmark, not its first few
+F1_FLOOR = 0.93  # the full run measures 0.963; a sample of 20 varies a little around it
+
+
+def test_sample_pages_extract_well_and_run_through_every_stage():
+    root = need(DATA / "article-extraction-benchmark")
+    gt = json.loads((root / "ground-truth.json").read_text("utf-8"))
+    ids = sorted(gt)[::9][:SAMPLE]
+    pipe = Pipeline()
+    pairs = []
+    for pid in ids:
+        art = read_article((root / "html" / f"{pid}.html.gz").read_bytes(), pid, url=gt[pid].get("url"))
+        pairs.append(page_scores(art.text, gt[pid]["articleBody"]))
+        rec = pipe(art).to_record()
+        text = rec["article"]["text"]
+        for key in ("entities", "places", "times", "quotes"):
+            for item in rec[key]:
+                assert text[item["start"]:item["end"]] == item["text"], (pid, key, item)
+        for ev in rec["events"]:
+            assert text[ev["start"]:ev["end"]] == ev["evidence"]
+    _p, _r, f1 = macro_f1(pairs)
+    assert f1 >= F1_FLOOR, f1
+
+
+def test_metric_matches_its_definition():
+    assert page_scores("a b c d e", "a b c d e") == (1.0, 1.0)
+    p, r = page_scores("a b c d e f", "a b c d e")  # 3 shingles predicted, 2 right, 2 gold
+    assert (round(p, 3), r) == (0.667, 1.0)
+    assert page_scores("", "a b c d") == (0.0, 0.0)
+    assert macro_f1([(1.0, 0.5), (0.5, 1.0)]) == (0.75, 0.75, 0.75)

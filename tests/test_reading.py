@@ -1,0 +1,171 @@
+"""Reading stage: plain-text captures, wire copy, HTML, decoding, language."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import date
+
+import pytest
+
+from eventwire.errors import InputError
+from eventwire.reading import read_article
+from eventwire.reading.dates import date_line, parse_date
+from eventwire.reading.plaintext import read_plaintext
+from eventwire.reading.repair import repair_spacing
+
+from .conftest import DATA, SEED, need
+
+CAPTURE = """Tuesday, 4 March 2025
+Home
+World » Protesters rally in the capital over fuel prices
+
+Protesters rally in the capital over fuel prices
+
+2 March 2025
+Protesters rally in the capital over fuel prices
+
+Thousands of protesters marched through the centre of Nairobi on Saturday, demanding lower fuel prices and the resignation of the energy minister.
+
+Share this article
+
+Police said the march was largely peaceful, although officers fired tear gas near parliament.
+Read more: Fuel prices climb for the third month
+"""
+
+
+def test_capture_header_is_taken_apart():
+    cap = read_plaintext(CAPTURE)
+    assert cap.title == "Protesters rally in the capital over fuel prices"
+    assert cap.published == date(2025, 3, 2)
+    assert cap.retrieved == date(2025, 3, 4)
+    assert cap.body.startswith("Thousands of protesters marched")
+    for gone in ("Home", "Share this article", "Read more", "Tuesday, 4 March 2025", "World »"):
+        assert gone not in cap.body
+    assert "officers fired tear gas" in cap.body
+    assert cap.body.count("Protesters rally in the capital") == 0
+
+
+def test_seed_capture():
+    art = read_article(need(SEED / "raqqa-2017-06.txt").read_bytes(), "seed")
+    assert art.title == "Backed Syrian fighters reach old city walls in Islamic State-held Raqqa"
+    assert art.published == date(2017, 6, 18)
+    assert art.retrieved == date(2018, 5, 27)
+    assert art.language == "en"
+    assert art.text.startswith("USA-backed Syrian democratic forces")
+    assert "Latest news" not in art.text and "Main »" not in art.text
+    assert "bring the Islamic State leader to justice" in art.text
+
+
+def test_wire_dateline_gives_site_and_date():
+    text = (
+        "GOMA, Congo, March 3 (Reuters) - M23 rebels seized the town of Rubaya on Monday after "
+        "heavy fighting with the Congolese army, residents said.\n\n"
+        "The army did not comment on the fighting, which forced thousands to flee.\n"
+    )
+    cap = read_plaintext(text)
+    assert cap.dateline_place == "Goma"
+    assert cap.agency == "Reuters"
+    assert cap.title is None  # no headline in wire copy
+    assert cap.body.startswith("GOMA, Congo")
+
+
+def test_dateline_with_year_sets_publication_date():
+    cap = read_plaintext("KABUL, Afghanistan, Aug. 15, 2021 - Taliban fighters entered the capital on "
+                         "Sunday as the president fled the country.\n")
+    assert cap.published == date(2021, 8, 15)
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Sunday, 27 May 2018", date(2018, 5, 27)),
+    ("18 June 2017", date(2017, 6, 18)),
+    ("June 18, 2017", date(2017, 6, 18)),
+    ("Published: 2019-03-04 10:22 GMT", date(2019, 3, 4)),
+    ("Updated Mar. 3, 2020 | 5:40 PM EST", date(2020, 3, 3)),
+])
+def test_date_lines(line, expected):
+    assert date_line(line) == expected
+
+
+def test_impossible_dates_are_not_dates():
+    assert date_line("31 February 2017") is None
+    assert parse_date("the 45th of Octember") is None
+    assert date_line("Backed Syrian fighters reach old city walls") is None
+
+
+def test_spacing_repairs():
+    assert repair_spacing("USA -backed forces") == "USA-backed forces"
+    assert repair_spacing("the U.S. -led coalition") == "the U.S.-led coalition"
+    assert repair_spacing("US- led effort") == "US-led effort"
+    assert repair_spacing("in Raqqa , Syria") == "in Raqqa, Syria"
+    # A spaced dash between clauses is punctuation, not a broken compound.
+    assert repair_spacing("they left - and never came back") == "they left - and never came back"
+
+
+def test_html_page_through_trafilatura():
+    bench = need(DATA / "article-extraction-benchmark" / "html")
+    page = sorted(bench.glob("*.html.gz"))[3]
+    art = read_article(page.read_bytes(), page.name)
+    assert art.title and len(art.text) > 500
+    assert art.language == "en"
+    assert "<" not in art.text[:200]
+
+
+def test_html_metadata_and_publication_date():
+    html = b"""<html><head><title>Blast hits market | Example News</title>
+    <meta property="og:title" content="Blast hits market in Kabul">
+    <meta property="article:published_time" content="2021-08-26T10:00:00Z">
+    <meta property="og:site_name" content="Example News"></head>
+    <body><nav>Home | World | Sport</nav><article><h1>Blast hits market in Kabul</h1>
+    <p>A bomb exploded in a crowded market in Kabul on Thursday, killing at least 12 people and
+    wounding dozens more, officials said.</p>
+    <p>No group immediately claimed responsibility for the attack, which came days after the
+    withdrawal of foreign troops began.</p></article><footer>Copyright Example News</footer></body></html>"""
+    art = read_article(html, "page.html", url="https://example.com/news/blast/")
+    assert art.title == "Blast hits market in Kabul"
+    assert art.published == date(2021, 8, 26)
+    assert art.site == "Example News"
+    assert "killing at least 12 people" in art.text
+    assert "Home | World" not in art.text and "Copyright" not in art.text
+    # The id comes from the canonical URL: same page, same id, whatever the text.
+    again = read_article(html.replace(b"dozens", b"scores"), "x", url="HTTPS://EXAMPLE.com/news/blast")
+    assert again.id == art.id
+
+
+def test_gzip_is_transparent():
+    raw = CAPTURE.encode()
+    assert read_article(gzip.compress(raw)).text == read_article(raw).text
+
+
+def test_same_text_same_id_different_text_different_id():
+    a, b = read_article(CAPTURE.encode()), read_article(CAPTURE.encode())
+    c = read_article(CAPTURE.replace("Nairobi", "Mombasa").encode())
+    assert a.id == b.id != c.id
+
+
+def test_non_english_language_is_detected():
+    text = ("Des milliers de manifestants ont défilé samedi dans le centre de Paris pour protester "
+            "contre la réforme des retraites, selon la préfecture de police.").encode()
+    assert read_article(text).language == "fr"
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"", "empty"),
+    (b"   \n\n  ", "empty"),
+    (b"\x00\x01\x02binary\x00\x00" * 100, "binary"),
+    (b"\x1f\x8b\x08\x00garbage", "gzip"),
+])
+def test_bad_bytes_raise_one_line_input_errors(data, message):
+    with pytest.raises(InputError) as exc:
+        read_article(data)
+    assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_invalid_utf8_is_decoded_not_fatal():
+    text = "Government forces shelled the town of Idlib on Monday, residents said. " * 3
+    art = read_article(text.encode("cp1252") + b"\xe9t\xe9 \x93quoted\x94 words end here.")
+    assert "Idlib" in art.text
+
+
+def test_oversized_input_is_refused():
+    with pytest.raises(InputError, match="limit"):
+        read_article(b"a" * 2000, max_bytes=1000)
