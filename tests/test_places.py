@@ -1,0 +1,173 @@
+"""The place stage: toponym detection, normalisation and context-driven disambiguation."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from eventwire.places import find_places, get_gazetteer, normalize
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "acceptance" / "seed"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    return path
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(h))
+
+
+def _seed_body() -> str:
+    raw = need(SEED / "raqqa-2017-06.txt").read_text(encoding="utf-8")
+    headline = "Backed Syrian fighters reach old city walls in Islamic State-held Raqqa"
+    return raw.split(headline)[3].strip().replace("USA -backed", "USA-backed")
+
+
+@pytest.fixture(scope="module")
+def seed_places(nlp):
+    doc = nlp(_seed_body())
+    return doc, find_places(doc)
+
+
+def _by_text(places, text):
+    return [p for p in places if p.text == text]
+
+
+# --------------------------------------------------------------------------- seed acceptance
+
+
+def test_seed_offsets_sorted_and_exact(seed_places):
+    doc, places = seed_places
+    assert places == sorted(places, key=lambda p: p.start)
+    for p in places:
+        assert doc.text[p.start:p.end] == p.text
+
+
+def test_seed_every_raqqa_mention(seed_places):
+    doc, places = seed_places
+    raqqa = _by_text(places, "Raqqa")
+    assert len(raqqa) == doc.text.count("Raqqa")
+    for p in raqqa:
+        assert _km((p.lat, p.lon), (35.953, 39.008)) < 30
+        assert p.country == "SY"
+
+
+@pytest.mark.parametrize("text,point", [("Mosul", (36.335, 43.119)), ("al-Bab", (36.371, 37.516))])
+def test_seed_cities(seed_places, text, point):
+    _, places = seed_places
+    found = _by_text(places, text)
+    assert found
+    for p in found:
+        assert _km((p.lat, p.lon), point) < 30
+
+
+@pytest.mark.parametrize("text,iso", [("Syria", "SY"), ("Iraq", "IQ"), ("Jordan", "JO"), ("Turkey", "TR"),
+                                      ("USA", "US"), ("U.S.", "US"), ("United States", "US")])
+def test_seed_countries(seed_places, text, iso):
+    _, places = seed_places
+    found = _by_text(places, text)
+    assert found
+    assert all(p.country == iso and p.feature == "country" for p in found)
+
+
+def test_seed_regions_and_non_places(seed_places):
+    doc, places = seed_places
+    texts = {p.text for p in places}
+    assert {"Europe", "Middle East"} <= texts
+    assert all(p.feature == "region" for p in places if p.text in ("Europe", "Middle East"))
+    for bad in ("Islamic State", "Islamic", "Syrian", "Kurdish", "Reuters", "Rudaw", "Ramadan", "Caliphate"):
+        assert bad not in texts
+    start = doc.text.index("Islamic State")
+    assert not any(p.start < start + 13 and start < p.end for p in places)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@pytest.mark.parametrize("a,b", [("al-Bab", "Al Bab"), ("Al-Bab", "al bab"), ("U.S.", "US"),
+                                 ("the United States", "United States"), ("Al Bāb", "al-Bab"),
+                                 ("Saint Louis", "St. Louis")])
+def test_normalize(a, b):
+    assert normalize(a) == normalize(b)
+
+
+def test_us_variants_are_one_country():
+    gaz = get_gazetteer()
+    for name in ("U.S.", "US", "USA", "United States", "the United States", "America"):
+        assert any(e.feature == "country" and e.country == "US" for e in gaz.candidates(name)), name
+
+
+def test_candidates_cover_countries_states_cities_regions():
+    gaz = get_gazetteer()
+    assert {e.feature for e in gaz.candidates("Georgia")} >= {"country", "admin"}
+    assert any(e.country == "FR" for e in gaz.candidates("Paris"))
+    assert any(e.country == "US" and e.admin1 == "TX" for e in gaz.candidates("Paris"))
+    assert any(e.feature == "region" for e in gaz.candidates("Middle East"))
+    assert gaz.candidates("Kurdistan Region")[0].country == "IQ"
+
+
+def test_paris_texas_vs_france(nlp):
+    tx = nlp("Storms hit northeast Texas overnight. In Paris, the Lamar County seat, officials in Texas "
+             "opened shelters after high winds damaged homes.")
+    fr = nlp("French police said the suspect was arrested in Paris on Tuesday, France's interior ministry "
+             "said, after raids near Lyon.")
+    p_tx = [p for p in find_places(tx) if p.text == "Paris"]
+    p_fr = [p for p in find_places(fr) if p.text == "Paris"]
+    assert p_tx and p_tx[0].country == "US" and p_tx[0].admin1 == "TX"
+    assert p_fr and p_fr[0].country == "FR"
+
+
+def test_country_name_beats_small_town(nlp):
+    doc = nlp("Refugees crossed from Syria into Jordan last week, aid agencies said.")
+    jordan = [p for p in find_places(doc) if p.text == "Jordan"]
+    assert jordan and jordan[0].country == "JO" and jordan[0].feature == "country"
+
+
+def test_person_and_org_names_are_not_places(nlp):
+    doc = nlp("Jordan Peterson spoke to the Washington Post about his new book. "
+              "Paris Hilton was not available for comment.")
+    texts = {p.text for p in find_places(doc)}
+    assert not texts & {"Jordan", "Washington", "Paris", "Jordan Peterson", "Washington Post"}
+
+
+def test_exclude_spans_are_honoured(nlp):
+    text = "Fighters of the Syrian Democratic Forces entered Raqqa, Reuters reported."
+    doc = nlp(text)
+    assert any(p.text == "Raqqa" for p in find_places(doc))
+    s = text.index("Raqqa")
+    assert not any(p.text == "Raqqa" for p in find_places(doc, exclude=[(s, s + 5)]))
+    sdf = text.index("Syrian Democratic Forces")
+    places = find_places(doc, exclude=[(sdf, sdf + 24)])
+    assert not any(p.start < sdf + 24 and sdf < p.end for p in places)
+
+
+def test_mislabelled_toponyms_are_found(nlp):
+    doc = nlp("Turkish-backed rebels took al-Bab, and government troops advanced from al-Bab toward Raqqa.")
+    places = find_places(doc)
+    assert [p.text for p in places if p.text == "al-Bab"] == ["al-Bab", "al-Bab"]
+    assert all(p.country == "SY" for p in places if p.text in ("al-Bab", "Raqqa"))
+
+
+def test_dateline_state_abbreviation(nlp):
+    doc = nlp("ALEXANDRIA, La. -- A woman from Alexandria, La., was charged with arson on Friday.")
+    places = find_places(doc)
+    alex = [p for p in places if p.text.lower() == "alexandria"]
+    assert alex and all(p.country == "US" and p.admin1 == "LA" for p in alex)
+    assert any(p.text == "La." and p.feature == "admin" for p in places)
+
+
+def test_every_place_is_well_formed(nlp):
+    doc = nlp("Officials in Baghdad and Erbil, in the Kurdistan Region, met envoys from the UK and Europe.")
+    places = find_places(doc)
+    assert {"Baghdad", "Erbil", "Kurdistan Region", "UK", "Europe"} <= {p.text for p in places}
+    for p in places:
+        assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+        assert p.feature in ("country", "admin", "city", "locality", "region")
+        assert p.country is None or len(p.country) == 2
