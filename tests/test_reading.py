@@ -15,7 +15,8 @@ from eventwire.reading.repair import repair_spacing
 
 from .conftest import DATA, SEED, need
 
-CAPTURE = """Tuesday, 4 March 2025
+CAPTURE = (
+    """Tuesday, 4 March 2025
 Home
 World » Protesters rally in the capital over fuel prices
 
@@ -24,13 +25,15 @@ Protesters rally in the capital over fuel prices
 2 March 2025
 Protesters rally in the capital over fuel prices
 
-Thousands of protesters marched through the centre of Nairobi on Saturday, demanding lower fuel prices and the resignation of the energy minister.
+Thousands of protesters marched through the centre of Nairobi on Saturday, demanding lower fuel prices """
+    """and the resignation of the energy minister.
 
 Share this article
 
 Police said the march was largely peaceful, although officers fired tear gas near parliament.
 Read more: Fuel prices climb for the third month
 """
+)
 
 
 def test_capture_header_is_taken_apart():

@@ -163,6 +163,7 @@ def country_name(code: str) -> str | None:
 def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Entity]:
     """Add generic state/non-state references, named by the country next to them or the article's."""
     roles, demonyms, countries = _roles()
+    members = frozenset(load_table("actor_roles.json")["member_nouns"])
     default = main_country(places, countries)
     taken = [(e.start, e.end) for e in entities if e.kind != "place"]  # "US forces" contains a place
     found: list[Entity] = []
@@ -172,11 +173,19 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
             s, e = m.start(), m.end()
             if needs_q and not (m.group("q") or m.group("of")):
                 continue
+            # "ISIS fighters", "Houthi rebels": the named group already says who they are.
+            if not m.group("q") and any(
+                x.end <= s and not text[x.end:s].strip() and x.kind not in ("place", "person", "media")
+                and x.actor for x in entities
+            ):
+                continue
             if any(s < b and a < e for a, b in taken):
                 continue
             # Only nouns heading a phrase: "military formations" is not the military.
             last = doc.char_span(m.start("role"), m.end("role"), alignment_mode="expand")
-            if last is None or last[-1].pos_ not in ("NOUN", "PROPN") or last[-1].dep_ in ("compound", "amod"):
+            if last is None or last[-1].pos_ not in ("NOUN", "PROPN", "ADJ"):
+                continue
+            if last[-1].dep_ in ("compound", "amod") and last[-1].head.lower_ not in members:
                 continue
             q = m.group("q") or m.group("of")
             country = None

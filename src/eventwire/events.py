@@ -87,6 +87,7 @@ class Candidate:
     attributed_to: str | None = None
     fatalities: int | None = None
     extra_spans: list[tuple[int, int]] = field(default_factory=list)
+    time_soft: bool = False  # the date may be the report's, not the event's
     intervention: bool = False  # a protest met with force (tear gas, arrests, shots)
 
 
@@ -139,7 +140,7 @@ def _prep_objects(tok, preps: tuple[str, ...]):
 # ---- the stage -------------------------------------------------------------------------------
 
 
-def find_events(doc: Document) -> list[Event]:
+def find_events(doc: Document, min_confidence: float = 0.0) -> list[Event]:
     sp = doc.spacy
     if sp is None:
         return []
@@ -153,7 +154,11 @@ def find_events(doc: Document) -> list[Event]:
             c = _candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex)
             if c is not None:
                 cands.append(c)
-    return [_to_event(c, doc) for c in _merge(cands)]
+    # One sentence's several words for one event first; then drop weak candidates, so that
+    # they cannot lend a place or date to others; then the same event across sentences.
+    merged = _merge(cands, same_sentence_only=True)
+    strong = [c for c in merged if _confidence(c) >= min_confidence]
+    return [_to_event(c, doc) for c in _merge(strong)]
 
 
 def _dominant_armed_group(actors: list[Entity]) -> Entity | None:
@@ -186,8 +191,9 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
         if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
             subj_toks = _children(head.head, "nsubj")
     else:
-        subj_toks = _children(head, "poss", "compound", "nmod") + list(_prep_objects(head, ("by", "of")))
-        obj_toks = list(_prep_objects(head, ("against", "on", "targeting")))
+        # "the massacre of 22 civilians by ADF terrorists": by names the doer, of the victims.
+        subj_toks = _children(head, "poss", "compound", "nmod") + list(_prep_objects(head, ("by",)))
+        obj_toks = list(_prep_objects(head, ("against", "on", "targeting", "of")))
         # "launched an attack", "carried out strikes": the doer is the light verb's subject.
         if head.dep_ in ("dobj", "nsubj", "pobj") and not _actors_from(subj_toks, actors, dominant, lex):
             gov = head.head if head.dep_ != "pobj" else head.head.head
@@ -259,6 +265,9 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
         return None
 
     c.time = _pick_time(head, clause, sent, doc.times)
+    # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
+    # may be the day of the report rather than of the event.
+    c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
     c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
     c.modality, c.attributed_to = _modality(head, doc.quotes, doc, lex)
     if rule.type in VIOLENT:
@@ -345,6 +354,27 @@ def _pick_time(head, clause, sent, times: list[Time]) -> Time | None:
     return None
 
 
+def _day(value: str | None):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _dates_compatible(a: Candidate, b: Candidate) -> bool:
+    """Same day, or one undated, or one only the day it was reported (on or up to a week after)."""
+    ta, tb = (a.time.value if a.time else None), (b.time.value if b.time else None)
+    if ta is None or tb is None or ta == tb:
+        return True
+    if a.time_soft == b.time_soft:
+        return False
+    hard, soft = (ta, tb) if b.time_soft else (tb, ta)
+    dh, ds = _day(hard), _day(soft)
+    return dh is not None and ds is not None and 0 <= (ds - dh).days <= 7
+
+
 def _modality(head, quotes: list[Quote], doc: Document, lex: Lexicon) -> tuple[str, str | None]:
     # Words on the trigger itself: "could attack", "will march", "reportedly killed".
     for ch in head.children:
@@ -357,17 +387,20 @@ def _modality(head, quotes: list[Quote], doc: Document, lex: Lexicon) -> tuple[s
     for q in quotes:
         if q.start <= head.idx < q.end:
             mod = _cue_modality(q.cue or "", lex)
-            return (mod if mod in ("claimed", "denied", "threatened") else "reported"), q.speaker
+            speaker = re.sub(r"^(?:the|a|an)\s+", "", q.speaker, flags=re.I) if q.speaker else None
+            return (mod if mod in ("claimed", "denied", "threatened") else "reported"), speaker
     # Governing words: "X reported that ...", "called on followers to launch attacks".
     tok = head
+    via_subject = False
     while tok.head.i != tok.i:
-        came_by = tok.dep_
+        via_subject = via_subject or tok.dep_ in ("nsubj", "nsubjpass")
         tok = tok.head
-        if came_by in ("nsubj", "nsubjpass"):
-            break  # a modal on the predicate ("clashes may be the beginning") says nothing of the clashes
         mod = lex.cue_modality.get(tok.lemma_.lower())
+        if via_subject and mod in ("hypothetical", "planned"):
+            continue  # "clashes may be the beginning": a modal on the predicate, not on the clashes
         if mod and tok.pos_ in ("VERB", "AUX"):
-            subj = _children(tok, "nsubj")
+            # Not the subject that holds the trigger itself (a parse slip in "X killed Y, Z said").
+            subj = [t for t in _children(tok, "nsubj") if not t.is_ancestor(head) and t.i != head.i]
             who = _phrase(subj[0], doc) if subj else None
             return mod, who
         if tok.lower_ == "according":
@@ -398,7 +431,7 @@ def _phrase(tok, doc: Document) -> str:
     a, b = _span_of(tok)
     for e in doc.entities:
         if e.start <= tok.idx < e.end:
-            return e.text
+            return re.sub(r"^(?:the|a|an)\s+", "", e.text, flags=re.I)
     words = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct")
              and t.i <= tok.i + 2]
     text = " ".join(t.text for t in words) if words else tok.text
@@ -430,14 +463,17 @@ def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
             x is None or y is None or x == y
             for x, y in ((_name(a.actor1), _name(b.actor1)), (_name(a.actor2), _name(b.actor2)))
         )
-    if a.rule.type != b.rule.type or _name(a.actor1) is None or _name(a.actor1) != _name(b.actor1):
+    if _sub_type(a)[0] != _sub_type(b)[0]:
         return False
-    if _name(a.actor2) and _name(b.actor2) and _name(a.actor2) != _name(b.actor2):
+    a1, b1, a2, b2 = _name(a.actor1), _name(b.actor1), _name(a.actor2), _name(b.actor2)
+    if a1 and b1 and a1 != b1 or a2 and b2 and a2 != b2:
+        return False
+    # Across sentences the reports must share a named actor in the same role.
+    if not (a1 and a1 == b1 or a2 and a2 == b2):
         return False
     if a.place and b.place and a.place.name != b.place.name:
         return False
-    ta, tb = (a.time.value if a.time else None), (b.time.value if b.time else None)
-    return ta is None or tb is None or ta == tb
+    return _dates_compatible(a, b)
 
 
 def _absorb(a: Candidate, b: Candidate) -> Candidate:
@@ -447,6 +483,10 @@ def _absorb(a: Candidate, b: Candidate) -> Candidate:
     for f in ("actor1", "actor2", "place", "time", "fatalities", "attributed_to"):
         if getattr(a, f) is None and getattr(b, f) is not None:
             setattr(a, f, getattr(b, f))
+            if f == "time":
+                a.time_soft = b.time_soft
+    if a.time_soft and b.time is not None and not b.time_soft:
+        a.time, a.time_soft = b.time, False
     if a.modality == "asserted" and b.modality in ("reported", "claimed"):
         a.modality = b.modality
     a.background = a.background and b.background
@@ -456,11 +496,13 @@ def _absorb(a: Candidate, b: Candidate) -> Candidate:
     return a
 
 
-def _merge(cands: list[Candidate]) -> list[Candidate]:
+def _merge(cands: list[Candidate], same_sentence_only: bool = False) -> list[Candidate]:
     out: list[Candidate] = []
     for c in cands:
         for i, o in enumerate(out):
             same = o.sent_start == c.sent_start
+            if same_sentence_only and not same:
+                continue
             if _compatible(o, c, same):
                 out[i] = _absorb(o, c)
                 break

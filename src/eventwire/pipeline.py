@@ -54,13 +54,14 @@ def actors(doc: Document, settings: Settings) -> None:
 def places(doc: Document, settings: Settings) -> None:
     from .places import find_places
 
-    exclude = [(e.start, e.end) for e in doc.entities if e.actor and e.kind != "place"]
+    # Known actors are never places; a spaCy PERSON may be a mislabelled town ("Palmyra").
+    exclude = [(e.start, e.end) for e in doc.entities if e.actor and e.kind not in ("place", "person")]
     doc.places = find_places(doc.spacy, exclude=exclude)
     # A span resolved as a place is a place, whatever spaCy's organisation label said.
     spans = [(p.start, p.end) for p in doc.places]
     kept = [
         e for e in doc.entities
-        if e.actor or not any(e.start < b and a < e.end for a, b in spans)
+        if (e.actor and e.kind != "person") or not any(e.start < b and a < e.end for a, b in spans)
     ]
     kept += [Entity(p.text, p.start, p.end, "place", None) for p in doc.places]
     doc.entities = sorted(kept, key=lambda e: (e.start, e.end))
@@ -91,9 +92,7 @@ def quotes(doc: Document, settings: Settings) -> None:
 def events(doc: Document, settings: Settings) -> None:
     from .events import find_events
 
-    doc.events = [
-        e for e in find_events(doc) if e.confidence >= settings.min_event_confidence
-    ]
+    doc.events = find_events(doc, settings.min_event_confidence)
 
 
 class Pipeline:

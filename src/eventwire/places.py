@@ -342,6 +342,17 @@ def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+_PLACE_HEADS = frozenset({"town", "city", "village", "district", "province", "region", "neighbourhood",
+                          "neighborhood", "suburb", "outskirts", "capital", "port", "county", "state"})
+
+
+def _place_cue(doc, i: int) -> bool:
+    """'the town of Palmyra', 'in Palmyra': words before a name that only a place takes."""
+    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PLACE_HEADS:
+        return True
+    return i >= 1 and doc[i - 1].lower_ in ("in", "near", "outside", "around")
+
+
 def _strong(gaz: Gazetteer, key: str, min_pop: int) -> bool:
     return any(e.feature in ("country", "admin", "region") or e.population >= min_pop
                for e in gaz.index.get(key, ()))
@@ -440,7 +451,7 @@ def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> boo
             s, e = _strip_span(doc, ent.start_char, ent.end_char)
             if (s, e) != (span.start_char, span.end_char):
                 return False
-            if ent.label_ == "PERSON" and not _strong(gaz, key, 100_000):
+            if ent.label_ == "PERSON" and not _strong(gaz, key, 100_000) and not _place_cue(doc, i):
                 return False
     # A capitalised word right after is part of some other name ("Texas Rangers").
     if j < len(doc) and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha \

@@ -288,10 +288,12 @@ def _doc_direction(doc: Any, start: int, end: int) -> int:
     if span is None or not len(span):
         return 0
     verb = span.root
+    via_noun = False  # "deplores the massacre on Saturday": the time belongs to the noun
     for _ in range(6):  # climb to the verb that governs the time expression
         if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
             break
         verb = verb.head
+        via_noun = via_noun or verb.pos_ in ("NOUN", "PROPN")
     if verb.pos_ not in ("VERB", "AUX"):
         return 0
     chain = [verb]
@@ -317,6 +319,7 @@ def _doc_direction(doc: Any, start: int, end: int) -> int:
             return -1
         if (
             v is verb
+            and not via_noun
             and v.tag_ in ("VBZ", "VBP")
             and not auxes
             and v.lemma_ not in _SET["reporting_lemmas"]

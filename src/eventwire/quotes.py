@@ -1,0 +1,544 @@
+"""Quote stage: direct and reported speech with speaker, speaker description and cue.
+
+Works on an already parsed spaCy ``Doc`` (no second parse): quotation marks give the
+direct quotes, reporting verbs with a clausal complement (or "according to") give the
+reported ones, and the dependency tree links both to a speaker. The cue lexicon lives in
+``data/speech_cues.json``. The rule throughout is *never guess*: when the text does not
+say who spoke, ``speaker`` is ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from .models import Entity, Quote
+
+# Opening/closing marks. Straight quotes are paired by position; curly ones by shape.
+_OPEN_CURLY = "\u201c\u201e\u00ab"  # “ „ «
+_CLOSE_CURLY = "\u201d\u00bb"  # ” »
+_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+_PARAGRAPH = re.compile(r"[^\n]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_SENT_END = frozenset(".!?")
+_REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# Subjects that never name a source: expletives, demonstratives, wh-words.
+_NON_SPEAKERS = frozenset({"it", "this", "that", "there", "what", "which", "who", "these", "those"})
+_SPEAKER_ENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Walk at most this many heads up from a quote to its reporting verb.
+_MAX_HOPS = 3
+_FRAME_AFTER = 8  # tokens after a closing mark that may hold "he said" / "said X"
+_FRAME_BEFORE = 14  # tokens before an opening mark that may hold "X said:"
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    pronouns: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    raw = json.loads(resources.files("eventwire").joinpath("data/speech_cues.json").read_text("utf-8"))
+    verbs = {v.lower() for v in raw["verbs"]} | {v.lower() for v in raw.get("belief_verbs", ())}
+    phrases = tuple(tuple(p.lower().split()) for p in raw.get("phrases", ()))
+    return _Lexicon(frozenset(verbs), phrases, frozenset(p.lower() for p in raw.get("pronouns", ())))
+
+
+@dataclass
+class _Mark:
+    """A direct quote's content span, before attribution."""
+
+    start: int
+    end: int
+    para: int  # paragraph index
+    unclosed: bool  # ran to the end of its paragraph without a closing mark
+    at_para_start: bool  # the opening mark begins the paragraph
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    direct: bool
+    cue: Token | None = None
+    cue_text: str | None = None
+    inherit: _Cand | None = None  # continuation of a multi-paragraph quote
+    speaker: str | None = None
+    description: str | None = None
+    sp_start: int | None = None
+    sp_end: int | None = None
+    person: bool = False  # speaker is a named person (usable as a pronoun antecedent)
+
+
+def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
+    """Direct and reported quotes of ``doc`` in text order, each with speaker and cue when stated."""
+    text = doc.text
+    if not text.strip():
+        return []
+    lex = _lexicon()
+    ents = sorted(entities, key=lambda e: e.start)
+    marks = [m for m in _direct_spans(text) if not _is_scare_quote(text, m)]
+    tok_quote = _token_quote_index(doc, marks)
+
+    cands: list[_Cand] = []
+    prev_mark: _Mark | None = None
+    prev_cand: _Cand | None = None
+    for qi, m in enumerate(marks):
+        cand = _Cand(m.start, m.end, True)
+        cue = _cue_for_direct(doc, m, qi, tok_quote, lex)
+        if cue is not None:
+            cand.cue = cue
+        elif prev_mark is not None and prev_cand is not None and (
+                prev_mark.para == m.para
+                or (m.at_para_start and prev_mark.unclosed and prev_mark.para == m.para - 1)):
+            # Newswire conventions: '"A," X said. "B."' continues X's words within a paragraph,
+            # and a quote running over paragraphs leaves each but the last one unclosed.
+            cand.inherit = prev_cand
+        prev_mark, prev_cand = m, cand
+        cands.append(cand)
+
+    cands.extend(_reported(doc, marks, tok_quote, lex))
+    cands.sort(key=lambda c: (c.start, c.end))
+
+    done: list[_Cand] = []
+    for c in cands:
+        if c.inherit is not None:
+            src = c.inherit
+            c.speaker, c.description, c.sp_start, c.sp_end, c.person = (
+                src.speaker, src.description, src.sp_start, src.sp_end, src.person)
+            c.cue_text = src.cue_text
+        elif c.cue is not None:
+            _attribute(doc, c, ents, done, lex, tok_quote, marks)
+        done.append(c)
+
+    return [
+        Quote(text=text[c.start:c.end], start=c.start, end=c.end, direct=c.direct, speaker=c.speaker,
+              speaker_description=c.description, cue=c.cue_text, speaker_start=c.sp_start,
+              speaker_end=c.sp_end)
+        for c in done
+    ]
+
+
+# --- direct quotes ---------------------------------------------------------------------------
+
+
+def _direct_spans(text: str) -> list[_Mark]:
+    """Content spans between quotation marks, paired within each paragraph."""
+    out: list[_Mark] = []
+    for pi, para in enumerate(_PARAGRAPH.finditer(text)):
+        p_start, p_end = para.span()
+        first = p_start + (len(para.group()) - len(para.group().lstrip()))
+        open_at: int | None = None
+        for mk in _MARKS.finditer(text, p_start, p_end):
+            ch, i = mk.group(), mk.start()
+            if open_at is None:
+                if ch in _CLOSE_CURLY or (ch == '"' and _looks_closing(text, i)):
+                    continue  # a stray closing mark (e.g. after an unclosed earlier paragraph)
+                open_at = i
+            elif ch in _OPEN_CURLY:
+                continue  # nested opening curly mark: part of the outer quote
+            else:
+                _add_mark(out, text, open_at + 1, i, pi, False, open_at == first)
+                open_at = None
+        if open_at is not None:
+            _add_mark(out, text, open_at + 1, p_end, pi, True, open_at == first)
+    return out
+
+
+def _looks_closing(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and before not in "([{" and (after.isspace() or after in ".,;:!?)")
+
+
+def _add_mark(out: list[_Mark], text: str, start: int, end: int, para: int, unclosed: bool,
+              at_start: bool) -> None:
+    # Trim whitespace and a splice comma ("We will win," he said) from the content.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    if end > start and _LETTER.search(text, start, end):
+        out.append(_Mark(start, end, para, unclosed, at_start))
+
+
+def _is_scare_quote(text: str, m: _Mark) -> bool:
+    """A short quoted term ('so-called "caliphate"') is a term, not speech."""
+    if len(text[m.start:m.end].split()) > 3:
+        return False
+    # A short quote still reads as speech when it ends a sentence or a splice ("Never," he said).
+    return text[m.end - 1] not in ".!?" and text[m.end:m.end + 1] != ","
+
+
+def _token_quote_index(doc: Doc, marks: Sequence[_Mark]) -> list[int]:
+    """For each token, the index of the direct quote it lies in (quote marks included), else -1."""
+    idx = [-1] * len(doc)
+    if not marks:
+        return idx
+    j = 0
+    for tok in doc:
+        while j < len(marks) and marks[j].end < tok.idx:
+            j += 1
+        if j < len(marks) and marks[j].start - 1 <= tok.idx <= marks[j].end:
+            idx[tok.i] = j
+    return idx
+
+
+def _is_cue(tok: Token, lex: _Lexicon) -> bool:
+    if tok.pos_ == "VERB" and tok.lemma_.lower() in lex.verbs:
+        return True
+    return _phrase_at(tok, lex) is not None
+
+
+def _phrase_at(tok: Token, lex: _Lexicon) -> str | None:
+    for words in lex.phrases:
+        if tok.lower_ == words[0] and tok.i + len(words) <= len(tok.doc):
+            if all(tok.doc[tok.i + k].lower_ == w for k, w in enumerate(words)):
+                return tok.doc[tok.i:tok.i + len(words)].text
+    return None
+
+
+def _cue_for_direct(doc: Doc, m: _Mark, qi: int, tok_quote: list[int], lex: _Lexicon) -> Token | None:
+    """The reporting verb of a direct quote: via the parse first, then the adjacent frame."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    lo, hi = span.start, span.end
+    para_lo, para_hi = _para_bounds(doc, m)
+
+    def usable(t: Token) -> bool:
+        return para_lo <= t.idx < para_hi and tok_quote[t.i] == -1 and _is_cue(t, lex)
+
+    # 1. Syntax: heads of the quote's roots, a few hops up ("...", said X / X said: "...").
+    for tok in span:
+        if lo <= tok.head.i < hi:
+            continue
+        for child in tok.children:  # "...", according to X: attached to the quote's own verb
+            if not lo <= child.i < hi and _phrase_at(child, lex) and usable(child):
+                return child
+        h = tok.head
+        for _ in range(_MAX_HOPS):
+            if lo <= h.i < hi or tok_quote[h.i] not in (-1, qi):
+                break
+            if usable(h):
+                return h
+            for child in h.children:
+                if child.i not in range(lo, hi) and _phrase_at(child, lex) and usable(child):
+                    return child
+            if h.head.i == h.i:
+                break
+            h = h.head
+
+    # 2. Frame after the closing mark: '"...," he said' / '"...", said X' / ', according to X'.
+    k, n = hi, 0
+    while k < len(doc) and n < _FRAME_AFTER and doc[k].idx < para_hi:
+        t = doc[k]
+        if tok_quote[t.i] not in (-1, qi):
+            break
+        if tok_quote[t.i] == -1:
+            if usable(t):
+                return t
+            if t.text in _SENT_END:
+                break
+            n += 1
+        k += 1
+
+    # 3. Frame before the opening mark, when it ends in ':' or ',' ('X said: "..."').
+    k = lo - 1
+    while k >= 0 and (tok_quote[k] == qi or doc[k].is_space):
+        k -= 1
+    if k >= 0 and doc[k].text in (":", ","):
+        n = 0
+        while k >= 0 and n < _FRAME_BEFORE and doc[k].idx >= para_lo and tok_quote[k] == -1:
+            t = doc[k]
+            if t.text in _SENT_END:
+                break
+            if usable(t):
+                return t
+            k -= 1
+            n += 1
+    return None
+
+
+def _para_bounds(doc: Doc, m: _Mark) -> tuple[int, int]:
+    text = doc.text
+    lo = text.rfind("\n", 0, m.start) + 1
+    hi = text.find("\n", m.end)
+    return lo, (len(text) if hi == -1 else hi)
+
+
+# --- reported speech -------------------------------------------------------------------------
+
+
+def _reported(doc: Doc, marks: Sequence[_Mark], tok_quote: list[int], lex: _Lexicon) -> list[_Cand]:
+    """Content clauses of reporting verbs ("X said that ...", "..., X said", "according to X")."""
+    out: list[_Cand] = []
+    text = doc.text
+    for tok in doc:
+        if tok_quote[tok.i] != -1:
+            continue  # speech reported inside a quotation belongs to the quoted speaker
+        phrase = _phrase_at(tok, lex)
+        if phrase:
+            span = _according_content(tok)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.verbs:
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                continue
+            span = (comp.left_edge.i, comp.right_edge.i + 1)
+        else:
+            continue
+        if span is None:
+            continue
+        start, end = _trim(doc, *span)
+        if end - start < 3 or not any(doc[i].pos_ in ("VERB", "AUX") for i in range(start, end)):
+            continue
+        c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if _covered_by_quotes(text, c_start, c_end, marks):
+            continue  # the frame of a direct quote, attributed there
+        out.append(_Cand(c_start, c_end, False, cue=tok))
+    return out
+
+
+def _according_content(tok: Token) -> tuple[int, int] | None:
+    """The clause an 'according to X' phrase attributes: its head's subtree minus the phrase."""
+    head = tok.head
+    if head.i == tok.i:
+        return None
+    # Climb to the clause: "500 people died, according to X" may hang off a noun.
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    lo, hi = head.left_edge.i, head.right_edge.i + 1
+    a_lo, a_hi = tok.left_edge.i, tok.right_edge.i + 1
+    before, after = (lo, a_lo), (a_hi, hi)
+    return max(before, after, key=lambda s: s[1] - s[0])
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _covered_by_quotes(text: str, start: int, end: int, marks: Sequence[_Mark]) -> bool:
+    """True when, outside direct quotes, the span holds at most a word or so of its own."""
+    rest = []
+    pos = start
+    for m in marks:
+        if m.end <= start or m.start >= end:
+            continue
+        rest.append(text[pos:max(pos, m.start)])
+        pos = max(pos, m.end)
+    if pos == start:
+        return False
+    rest.append(text[pos:end])
+    return len(_LETTER.findall("".join(rest))) < 4
+
+
+# --- speakers --------------------------------------------------------------------------------
+
+
+def _attribute(doc: Doc, c: _Cand, ents: Sequence[Entity], done: Sequence[_Cand], lex: _Lexicon,
+               tok_quote: list[int], marks: Sequence[_Mark]) -> None:
+    cue = c.cue
+    assert cue is not None
+    phrase = _phrase_at(cue, lex)
+    c.cue_text = phrase or _cue_words(cue)
+    head = _speaker_head(cue, phrase is not None, lex)
+    span: tuple[int, int] | None = None
+    if head is None or tok_quote[head.i] != -1:
+        # The parser often loses the subject of '"...," Tulsa police Chief X said': read the
+        # words framed by the closing mark and the cue instead (direct quotes only).
+        span = _surface_speaker(doc, cue, tok_quote) if c.direct and not phrase else None
+        if span is None:
+            return
+        head = doc[span[1] - 1] if span[1] - span[0] == 1 else None
+    if head is not None and head.lower_ in lex.pronouns:
+        _resolve_pronoun(doc, c, head, ents, done, marks)
+        return
+    if head is not None and (head.pos_ == "PRON" or head.lower_ in _NON_SPEAKERS):
+        return  # "they said", "it was reported": the text does not name who
+    if span is not None:
+        lo, hi, desc = span[0], span[1], None
+        head = doc[hi - 1]
+    else:
+        assert head is not None
+        lo, hi, desc = _speaker_extent(head)
+    lo, hi = _cover_entities(doc, lo, hi, ents)
+    c.sp_start, c.sp_end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+    c.speaker = doc.text[c.sp_start:c.sp_end]
+    c.description = desc
+    c.person = head.ent_type_ == "PERSON" or any(
+        e.kind == "person" and e.start <= head.idx < e.end for e in ents)
+
+
+_NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "NUM"})
+
+
+def _surface_speaker(doc: Doc, cue: Token, tok_quote: list[int]) -> tuple[int, int] | None:
+    """Speaker tokens read off the surface between a closing mark and its cue:
+    '"...," NP said' or '"...," said NP'. Anything else is left to the parse."""
+
+    def after_quote(k: int) -> bool:  # token k follows a closing mark (and maybe a comma)
+        while k >= 0 and tok_quote[k] == -1 and (doc[k].is_space or doc[k].text == ","):
+            k -= 1
+        return k >= 0 and (tok_quote[k] != -1 or _MARKS.fullmatch(doc[k].text) is not None)
+
+    def nameish(t: Token) -> bool:
+        return t.ent_type_ not in ("DATE", "TIME") and (t.pos_ in _NAME_POS or t.is_title
+                                                         or t.text in ".-")
+
+    k = cue.i - 1
+    while k >= 0 and cue.i - k <= 8 and tok_quote[k] == -1 and nameish(doc[k]):
+        k -= 1
+    lo, hi = _trim(doc, k + 1, cue.i)
+    if hi > lo and not after_quote(lo - 1):
+        return None
+    if hi == lo:
+        if not after_quote(cue.i - 1):
+            return None
+        k = cue.i + 1
+        while k < len(doc) and k - cue.i <= 8 and nameish(doc[k]):
+            if doc[k].text == "." and k + 1 < len(doc) and not doc[k + 1].is_title:
+                break
+            k += 1
+        lo, hi = _trim(doc, cue.i + 1, k)
+    if hi > lo and any(doc[i].pos_ in ("PROPN", "NOUN", "PRON") for i in range(lo, hi)):
+        return lo, hi
+    return None
+
+
+def _cue_words(cue: Token) -> str:
+    # Keep a particle ("pointed out") with its verb.
+    prt = [ch for ch in cue.children if ch.dep_ == "prt" and ch.i == cue.i + 1]
+    return cue.doc[cue.i:cue.i + 2].text if prt else cue.text
+
+
+def _speaker_head(cue: Token, is_phrase: bool, lex: _Lexicon) -> Token | None:
+    if is_phrase:  # according to X
+        to = next((ch for ch in cue.children if ch.lower_ == "to"), None)
+        if to is None and cue.i + 1 < len(cue.doc) and cue.doc[cue.i + 1].lower_ == "to":
+            to = cue.doc[cue.i + 1]
+        if to is None:
+            return None
+        return next((ch for ch in to.children if ch.dep_ == "pobj"), None)
+    verb = cue
+    for _ in range(3):
+        subj = next((ch for ch in verb.children if ch.dep_ == "nsubj"), None)
+        if subj is None:
+            agent = next((ch for ch in verb.children if ch.dep_ == "agent"), None)
+            subj = next((ch for ch in agent.children if ch.dep_ == "pobj"), None) if agent else None
+        if subj is not None:
+            if subj.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head  # "X, who said ..."
+            return subj
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head
+        # "He smiled and said ...", "..., saying that ...": share the governing verb's subject.
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
+    # '"...", said Col. X' where the parser missed the inverted subject: a name right after.
+    if cue.lemma_ != "tell":
+        for ch in cue.rights:
+            if ch.dep_ in ("dobj", "attr", "dep", "npadvmod", "appos") and ch.pos_ == "PROPN":
+                return ch
+    return None
+
+
+_DESC_DEPS = ("appos", "relcl")
+
+
+def _speaker_extent(head: Token) -> tuple[int, int, str | None]:
+    """Token span of the speaker's name/nominal, and its description (appositive or relative clause)."""
+    doc = head.doc
+    cut: set[int] = set()
+    desc: Span | None = None
+    for ch in head.children:
+        if ch.dep_ in _DESC_DEPS or (ch.dep_ == "punct" and ch.i > head.i):
+            cut.update(range(ch.left_edge.i, ch.right_edge.i + 1))
+            if ch.dep_ in _DESC_DEPS and desc is None:
+                lo, hi = _trim(doc, ch.left_edge.i, ch.right_edge.i + 1)
+                desc = doc[lo:hi] if hi > lo else None
+        elif ch.dep_ == "cc" or ch.dep_ == "conj":
+            continue
+    lo = head.i
+    while lo - 1 >= head.left_edge.i and lo - 1 not in cut:
+        lo -= 1
+    hi = head.i + 1
+    while hi <= head.right_edge.i and hi not in cut:
+        hi += 1
+    lo, hi = _trim(doc, lo, hi)
+    if hi <= lo:
+        lo, hi = head.i, head.i + 1
+    # Leading "The" is part of the name as written; keep it, consumers strip as they like.
+    return lo, hi, (desc.text if desc is not None else None)
+
+
+def _cover_entities(doc: Doc, lo: int, hi: int, ents: Sequence[Entity]) -> tuple[int, int]:
+    """Widen a speaker span to whole actor mentions it cuts through (parse split a name)."""
+    s, e = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+    for ent in ents:
+        if ent.start < e and ent.end > s and ent.kind != "place":
+            span = doc.char_span(min(s, ent.start), max(e, ent.end), alignment_mode="expand")
+            if span is not None:
+                return span.start, span.end
+    return lo, hi
+
+
+def _resolve_pronoun(doc: Doc, c: _Cand, pron: Token, ents: Sequence[Entity], done: Sequence[_Cand],
+                     marks: Sequence[_Mark]) -> None:
+    """'he said' -> a clearly named person, else unknown.
+
+    The window is the pronoun's sentence and the previous sentence outside quotations. The
+    antecedent is the last named person who spoke in that window (the usual "X said ... . He
+    added ..." chain), or else the only person named there. ``speaker`` is the name as written;
+    ``speaker_start/end`` mark the pronoun, the mention that attributes this quote.
+    """
+    window_lo = _window_start(doc, pron, marks)
+    for d in reversed(done):
+        if d.sp_start is None or d.sp_start >= pron.idx:
+            continue
+        if d.sp_start < window_lo:
+            break
+        if d.person and d.speaker:
+            c.speaker, c.description, c.person = d.speaker, d.description, True
+            c.sp_start, c.sp_end = pron.idx, pron.idx + len(pron)
+            return
+    names: dict[str, str] = {}
+    spans = [(e.start, e.end) for e in ents if e.kind == "person"]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    for s, e in sorted(spans):
+        if not window_lo <= s < pron.idx or any(m.start <= s < m.end for m in marks):
+            continue
+        text = doc.text[s:e]
+        key = text.split()[-1].lower()  # "Ryan Dillon" and "Dillon" are one person
+        if len(text) > len(names.get(key, "")):
+            names[key] = text
+    if len(names) == 1:
+        c.speaker, c.person = next(iter(names.values())), True
+        c.sp_start, c.sp_end = pron.idx, pron.idx + len(pron)
+
+
+def _window_start(doc: Doc, pron: Token, marks: Sequence[_Mark]) -> int:
+    """Start of the sentence before the pronoun's, skipping sentences wholly inside quotations."""
+    sent = pron.sent
+    lo = sent.start_char
+    k = sent.start
+    while k > 0:
+        prev = doc[k - 1].sent
+        k = prev.start
+        if not any(m.start - 1 <= prev.start_char and prev.end_char <= m.end + 2 for m in marks):
+            return prev.start_char
+        lo = prev.start_char
+    return lo

@@ -1,0 +1,71 @@
+"""Actor stage: the curated dictionary, context-only aliases, generic roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire.actors import dictionary_entities, get_dictionary
+from eventwire.extract import extract_text
+from eventwire.reading.tables import load_table
+
+
+def actors_of(text: str) -> dict[str, tuple[str, str | None]]:
+    return {e.text: (e.kind, e.actor) for e in extract_text("Published 18 June 2017\n\n" + text).entities}
+
+
+@pytest.mark.parametrize("alias", ["ISIS", "ISIL", "Daesh", "Islamic State", "IS"])
+def test_islamic_state_aliases(alias):
+    ents = dictionary_entities(f"Fighters loyal to {alias} attacked the village.")
+    assert [(e.text, e.actor, e.kind) for e in ents] == [(alias, "Islamic State", "armed_group")]
+
+
+def test_acronyms_are_case_sensitive_and_names_are_not():
+    assert dictionary_entities("this is a test") == []  # "is" is not IS
+    ents = dictionary_entities("USA-backed Syrian democratic forces and the SDF advanced.")
+    assert [e.actor for e in ents] == ["Syrian Democratic Forces", "Syrian Democratic Forces"]
+
+
+def test_context_aliases_need_an_unambiguous_mention():
+    assert dictionary_entities("The coalition government fell on Tuesday.") == []
+    ents = dictionary_entities("The US-led coalition said the coalition struck twice.")
+    assert [(e.text, e.actor) for e in ents] == [
+        ("US-led coalition", "US-led coalition"), ("coalition", "US-led coalition"),
+    ]
+
+
+def test_media_and_people_kinds():
+    got = actors_of("Rudaw reported that Col. Ryan Dillon spoke to Reuters and AFP on Monday.")
+    assert got["Rudaw"] == ("media", "Rudaw")
+    assert got["Reuters"] == ("media", "Reuters")
+    assert got["AFP"] == ("media", "Agence France-Presse")
+    assert got["Ryan Dillon"][0] == "person"
+
+
+def test_generic_forces_take_the_country_beside_them_or_the_articles():
+    got = actors_of(
+        "Iraqi troops entered Mosul on Monday. Government troops and police later secured the city, "
+        "while Syrian rebels watched from across the border. US forces stayed in Baghdad."
+    )
+    assert got["Iraqi troops"] == ("state_force", "Military Forces of Iraq")
+    assert got["Government troops"] == ("state_force", "Military Forces of Iraq")
+    assert got["police"] == ("state_force", "Police Forces of Iraq")
+    assert got["Syrian rebels"] == ("armed_group", "Rebels (Syria)")
+    assert got["US forces"] == ("state_force", "Military Forces of the United States")
+
+
+def test_named_group_is_not_a_generic_role():
+    got = actors_of("ISIS fighters and Houthi rebels were named. These forces and military formations were not.")
+    assert got["ISIS"] == ("armed_group", "Islamic State")
+    assert got["Houthi rebels"] == ("armed_group", "Houthis")
+    assert "fighters" not in got and "These forces" not in got and "military" not in got
+
+
+def test_dictionary_file_is_well_formed():
+    table = load_table("actors.json")
+    assert "provenance" in table
+    names = [a["name"] for a in table["actors"]]
+    assert len(names) == len(set(names))
+    for a in table["actors"]:
+        assert a["kind"] in {"armed_group", "state_force", "government", "coalition", "organization", "media"}
+        assert a["aliases"], a["name"]
+    assert get_dictionary().by_alias["ISIL"].name == "Islamic State"
