@@ -23,14 +23,14 @@ from .models import Entity, Quote
 # Opening/closing marks. Straight quotes are paired by position; curly ones by shape.
 _OPEN_CURLY = "\u201c\u201e\u00ab"  # “ „ «
 _CLOSE_CURLY = "\u201d\u00bb"  # ” »
-_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+# Two apostrophes ('') stand for a straight double quote in some wire copy (NYT archives).
+_MARKS = re.compile("''|[\"\u201c\u201d\u201e\u00ab\u00bb]")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _SENT_END = frozenset(".!?")
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # Subjects that never name a source: expletives, demonstratives, wh-words.
 _NON_SPEAKERS = frozenset({"it", "this", "that", "there", "what", "which", "who", "these", "those"})
-_SPEAKER_ENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # Walk at most this many heads up from a quote to its reporting verb.
 _MAX_HOPS = 3
 _FRAME_AFTER = 8  # tokens after a closing mark that may hold "he said" / "said X"
@@ -78,6 +78,18 @@ class _Cand:
     person: bool = False  # speaker is a named person (usable as a pronoun antecedent)
 
 
+@dataclass
+class _Ctx:
+    """What the attribution of one document needs, computed once."""
+
+    doc: Doc
+    lex: _Lexicon
+    ents: Sequence[Entity]
+    marks: Sequence[_Mark]
+    tok_quote: list[int]
+    persons: list[tuple[int, int]]
+
+
 def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
     """Direct and reported quotes of ``doc`` in text order, each with speaker and cue when stated."""
     text = doc.text
@@ -106,6 +118,7 @@ def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
         cands.append(cand)
 
     cands.extend(_reported(doc, marks, tok_quote, lex))
+    ctx = _Ctx(doc, lex, ents, marks, tok_quote, _person_mentions(doc, ents, marks))
     cands.sort(key=lambda c: (c.start, c.end))
 
     done: list[_Cand] = []
@@ -116,7 +129,7 @@ def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
                 src.speaker, src.description, src.sp_start, src.sp_end, src.person)
             c.cue_text = src.cue_text
         elif c.cue is not None:
-            _attribute(doc, c, ents, done, lex, tok_quote, marks)
+            _attribute(ctx, c, done)
         done.append(c)
 
     return [
@@ -137,25 +150,26 @@ def _direct_spans(text: str) -> list[_Mark]:
         p_start, p_end = para.span()
         first = p_start + (len(para.group()) - len(para.group().lstrip()))
         open_at: int | None = None
+        open_end = p_start
         for mk in _MARKS.finditer(text, p_start, p_end):
             ch, i = mk.group(), mk.start()
             if open_at is None:
-                if ch in _CLOSE_CURLY or (ch == '"' and _looks_closing(text, i)):
+                if ch in _CLOSE_CURLY or ch in ('"', "''") and _looks_closing(text, i, mk.end()):
                     continue  # a stray closing mark (e.g. after an unclosed earlier paragraph)
-                open_at = i
+                open_at, open_end = i, mk.end()
             elif ch in _OPEN_CURLY:
                 continue  # nested opening curly mark: part of the outer quote
             else:
-                _add_mark(out, text, open_at + 1, i, pi, False, open_at == first)
+                _add_mark(out, text, open_end, i, pi, False, open_at == first)
                 open_at = None
         if open_at is not None:
-            _add_mark(out, text, open_at + 1, p_end, pi, True, open_at == first)
+            _add_mark(out, text, open_end, p_end, pi, True, open_at == first)
     return out
 
 
-def _looks_closing(text: str, i: int) -> bool:
+def _looks_closing(text: str, i: int, j: int) -> bool:
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[j] if j < len(text) else " "
     return not before.isspace() and before not in "([{" and (after.isspace() or after in ".,;:!?)")
 
 
@@ -301,7 +315,7 @@ def _reported(doc: Doc, marks: Sequence[_Mark], tok_quote: list[int], lex: _Lexi
         if end - start < 3 or not any(doc[i].pos_ in ("VERB", "AUX") for i in range(start, end)):
             continue
         c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-        if _covered_by_quotes(text, c_start, c_end, marks):
+        if tok_quote[start] != -1 or _covered_by_quotes(text, c_start, c_end, marks):
             continue  # the frame of a direct quote, attributed there
         out.append(_Cand(c_start, c_end, False, cue=tok))
     return out
@@ -347,8 +361,8 @@ def _covered_by_quotes(text: str, start: int, end: int, marks: Sequence[_Mark]) 
 # --- speakers --------------------------------------------------------------------------------
 
 
-def _attribute(doc: Doc, c: _Cand, ents: Sequence[Entity], done: Sequence[_Cand], lex: _Lexicon,
-               tok_quote: list[int], marks: Sequence[_Mark]) -> None:
+def _attribute(ctx: _Ctx, c: _Cand, done: Sequence[_Cand]) -> None:
+    doc, lex, ents, tok_quote = ctx.doc, ctx.lex, ctx.ents, ctx.tok_quote
     cue = c.cue
     assert cue is not None
     phrase = _phrase_at(cue, lex)
@@ -363,7 +377,7 @@ def _attribute(doc: Doc, c: _Cand, ents: Sequence[Entity], done: Sequence[_Cand]
             return
         head = doc[span[1] - 1] if span[1] - span[0] == 1 else None
     if head is not None and head.lower_ in lex.pronouns:
-        _resolve_pronoun(doc, c, head, ents, done, marks)
+        _resolve_pronoun(ctx, c, head, done)
         return
     if head is not None and (head.pos_ == "PRON" or head.lower_ in _NON_SPEAKERS):
         return  # "they said", "it was reported": the text does not name who
@@ -470,8 +484,6 @@ def _speaker_extent(head: Token) -> tuple[int, int, str | None]:
             if ch.dep_ in _DESC_DEPS and desc is None:
                 lo, hi = _trim(doc, ch.left_edge.i, ch.right_edge.i + 1)
                 desc = doc[lo:hi] if hi > lo else None
-        elif ch.dep_ == "cc" or ch.dep_ == "conj":
-            continue
     lo = head.i
     while lo - 1 >= head.left_edge.i and lo - 1 not in cut:
         lo -= 1
@@ -496,49 +508,84 @@ def _cover_entities(doc: Doc, lo: int, hi: int, ents: Sequence[Entity]) -> tuple
     return lo, hi
 
 
-def _resolve_pronoun(doc: Doc, c: _Cand, pron: Token, ents: Sequence[Entity], done: Sequence[_Cand],
-                     marks: Sequence[_Mark]) -> None:
+def _resolve_pronoun(ctx: _Ctx, c: _Cand, pron: Token, done: Sequence[_Cand]) -> None:
     """'he said' -> a clearly named person, else unknown.
 
-    The window is the pronoun's sentence and the previous sentence outside quotations. The
-    antecedent is the last named person who spoke in that window (the usual "X said ... . He
-    added ..." chain), or else the only person named there. ``speaker`` is the name as written;
+    In order: the last named person who spoke within the previous two sentences (outside
+    quotations) when no other person has been named since (the "X said ... . He added ..."
+    chain); else the only person named in this and the previous sentence; else a person who is
+    the subject of the previous sentence. ``speaker`` is the name as written and
     ``speaker_start/end`` mark the pronoun, the mention that attributes this quote.
     """
-    window_lo = _window_start(doc, pron, marks)
+    doc = ctx.doc
+    key = _person_key
+
+    def named_between(lo: int, hi: int) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for s, e in ctx.persons:
+            if lo <= s < hi:
+                text = doc.text[s:e]
+                if len(text) > len(found.get(key(text), "")):
+                    found[key(text)] = text
+        return found
+
+    def resolve(name: str) -> None:
+        c.speaker, c.person = name, True
+        c.sp_start, c.sp_end = pron.idx, pron.idx + len(pron)
+
+    near_lo = _window_start(doc, pron, ctx.marks, 1)
+    far_lo = _window_start(doc, pron, ctx.marks, 2)
     for d in reversed(done):
         if d.sp_start is None or d.sp_start >= pron.idx:
             continue
-        if d.sp_start < window_lo:
+        if d.sp_start < far_lo:
             break
         if d.person and d.speaker:
-            c.speaker, c.description, c.person = d.speaker, d.description, True
-            c.sp_start, c.sp_end = pron.idx, pron.idx + len(pron)
-            return
-    names: dict[str, str] = {}
-    spans = [(e.start, e.end) for e in ents if e.kind == "person"]
-    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-    for s, e in sorted(spans):
-        if not window_lo <= s < pron.idx or any(m.start <= s < m.end for m in marks):
-            continue
-        text = doc.text[s:e]
-        key = text.split()[-1].lower()  # "Ryan Dillon" and "Dillon" are one person
-        if len(text) > len(names.get(key, "")):
-            names[key] = text
+            others = {key(doc.text[s:e]) for s, e in ctx.persons
+                      if (d.sp_end or d.sp_start) <= s < pron.idx and _is_subject(doc, s, e)}
+            if not others - {key(d.speaker)}:
+                resolve(d.speaker)
+                c.description = d.description
+                return
+            break
+    names = named_between(near_lo, pron.idx)
     if len(names) == 1:
-        c.speaker, c.person = next(iter(names.values())), True
-        c.sp_start, c.sp_end = pron.idx, pron.idx + len(pron)
+        resolve(next(iter(names.values())))
+        return
+    # Salience: "Mr. Obama dismissed the criticism ... . '...,' he said."
+    prev = doc[near_lo:near_lo + 1]
+    if len(prev) and names:
+        root = prev[0].sent.root
+        subj = next((t for t in root.children if t.dep_ == "nsubj"), None)
+        if subj is not None and key(subj.text) in names and subj.idx < pron.idx:
+            resolve(names[key(subj.text)])
 
 
-def _window_start(doc: Doc, pron: Token, marks: Sequence[_Mark]) -> int:
-    """Start of the sentence before the pronoun's, skipping sentences wholly inside quotations."""
-    sent = pron.sent
-    lo = sent.start_char
-    k = sent.start
-    while k > 0:
+def _is_subject(doc: Doc, start: int, end: int) -> bool:
+    """A person mention that is the subject of a clause: the one a later 'he' would pick up."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _person_key(name: str) -> str:
+    return name.split()[-1].lower().removesuffix("'s").removesuffix("’s")
+
+
+def _person_mentions(doc: Doc, ents: Sequence[Entity], marks: Sequence[_Mark]) -> list[tuple[int, int]]:
+    """Person names outside quotations: the actor stage's persons and spaCy's PERSON entities."""
+    spans = {(e.start, e.end) for e in ents if e.kind == "person"}
+    spans |= {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
+    return sorted((s, e) for s, e in spans if not any(m.start <= s < m.end for m in marks))
+
+
+def _window_start(doc: Doc, pron: Token, marks: Sequence[_Mark], n: int) -> int:
+    """Start of the n-th sentence before the pronoun's, not counting sentences inside quotations."""
+    lo = pron.sent.start_char
+    k = pron.sent.start
+    while k > 0 and n > 0:
         prev = doc[k - 1].sent
         k = prev.start
-        if not any(m.start - 1 <= prev.start_char and prev.end_char <= m.end + 2 for m in marks):
-            return prev.start_char
         lo = prev.start_char
+        if not any(m.start - 1 <= prev.start_char and prev.end_char <= m.end + 2 for m in marks):
+            n -= 1
     return lo
