@@ -172,3 +172,41 @@ def test_invalid_utf8_is_decoded_not_fatal():
 def test_oversized_input_is_refused():
     with pytest.raises(InputError, match="limit"):
         read_article(b"a" * 2000, max_bytes=1000)
+
+
+WIRE_CAPTURE = """Friday, 12 August 2022
+Home | News | Middle East
+Turkish drone strike kills 12 in northern Iraq
+By Ahmed Rasheed and Jane Doe, Reuters
+Published: 5 August 2022 14:32 GMT
+Updated: 6 August 2022
+Share on Facebook
+Turkish drone strike kills 12 in northern Iraq
+
+ERBIL, Iraq (Reuters) - A Turkish drone strike killed 12 people in northern Iraq on Thursday, officials said.
+
+"The strike hit a car near a checkpoint," said Khalid Ahmed, a local official.
+
+Related stories
+Iraq summons Turkish envoy over strikes
+PKK says it will continue fight
+
+(Reporting by Ahmed Rasheed; Editing by John Smith)
+"""
+
+
+def test_labelled_dates_bylines_and_related_lists():
+    cap = read_plaintext(WIRE_CAPTURE)
+    assert cap.title == "Turkish drone strike kills 12 in northern Iraq"
+    assert cap.published == date(2022, 8, 5)  # "Published", not "Updated"
+    assert cap.retrieved == date(2022, 8, 12)  # the bare date widget
+    assert cap.agency == "Reuters"
+    assert cap.body.startswith("ERBIL, Iraq (Reuters)")
+    assert cap.body.endswith("a local official.")
+    for gone in ("By Ahmed Rasheed", "Iraq summons", "PKK says", "Reporting by", "Updated"):
+        assert gone not in cap.body
+
+
+def test_prose_beginning_with_by_is_not_a_byline():
+    text = "Header line here\n\nBy Monday evening the rebels had taken the town, residents said.\n"
+    assert "By Monday evening" in read_plaintext(text).body

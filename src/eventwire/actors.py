@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .models import Entity, Place
+from .nlp import text_of
 from .reading.tables import load_table
 
 _ACRONYM = re.compile(r"^[A-Z0-9.\-]+$")
@@ -99,7 +100,7 @@ _SPACY_KINDS = {"PERSON": "person", "ORG": "organization", "NORP": None}
 
 def find_entities(doc) -> list[Entity]:
     """Dictionary actors plus spaCy's people and organisations the dictionary does not know."""
-    known = dictionary_entities(doc.text)
+    known = dictionary_entities(text_of(doc))
     taken = [(e.start, e.end) for e in known]
     extra: list[Entity] = []
     for ent in doc.ents:
@@ -107,7 +108,7 @@ def find_entities(doc) -> list[Entity]:
         if not kind:
             continue
         s, e = ent.start_char, ent.end_char
-        text = doc.text[s:e]
+        text = text_of(doc)[s:e]
         # Trim a leading article and possessive ending: "the SDF's" -> "SDF".
         if text.lower().startswith("the "):
             s, text = s + 4, text[4:]
@@ -167,7 +168,7 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
     default = main_country(places, countries)
     taken = [(e.start, e.end) for e in entities if e.kind != "place"]  # "US forces" contains a place
     found: list[Entity] = []
-    text = doc.text
+    text = text_of(doc)
     for pat, name, kind, needs_q in roles:
         for m in pat.finditer(text):
             s, e = m.start(), m.end()

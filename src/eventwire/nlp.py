@@ -26,3 +26,11 @@ def load_spacy(model: str | None = None):
         f"spaCy model {' or '.join(names)} is not installed; "
         "install the project's requirements or set --model to an installed pipeline"
     )
+
+
+def text_of(doc) -> str:
+    """A spaCy Doc's text, computed once: ``Doc.text`` joins every token on each access."""
+    cached = doc.user_data.get("eventwire_text")
+    if cached is None:
+        cached = doc.user_data["eventwire_text"] = doc.text
+    return cached

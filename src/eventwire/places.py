@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .models import Place
+from .nlp import text_of
 
 DATA = Path(__file__).resolve().parent / "data"
 INDEX_VERSION = 3  # bump whenever the index layout or build rules change
@@ -299,7 +300,7 @@ class _Mention(NamedTuple):
 
 def _strip_span(doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading "the" and a trailing possessive from a character span."""
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     m = re.match(r"(?i)the\s+", text)
     if m:
         start += m.end()
@@ -359,7 +360,7 @@ def _strong(gaz: Gazetteer, key: str, min_pop: int) -> bool:
 
 
 def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> list[_Mention]:
-    text = doc.text
+    text = text_of(doc)
     taken = [False] * (len(text) + 1)
     out: list[_Mention] = []
 
@@ -529,7 +530,7 @@ def _hints(doc, gaz: Gazetteer, mentions: list[_Mention], resolved_unique: dict[
            ) -> dict[int, list[tuple[str, str | None]]]:
     """"City, ST" / "City, Country" patterns: a place followed by its region constrains it."""
     out: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    text = doc.text
+    text = text_of(doc)
     for idx, m in enumerate(mentions):
         rest = text[m.end:m.end + 20]
         ab = re.match(r",\s*([A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][a-z]?\.)?)", rest)
@@ -622,7 +623,7 @@ def resolve(doc, mentions: list[_Mention], gaz: Gazetteer) -> list[Place]:
         e = choice.get(m.key)
         if e is None:
             continue
-        places.append(Place(text=doc.text[m.start:m.end], start=m.start, end=m.end, name=e.name, lat=e.lat,
+        places.append(Place(text=text_of(doc)[m.start:m.end], start=m.start, end=m.end, name=e.name, lat=e.lat,
                             lon=e.lon, country=e.country, geonameid=e.geonameid, admin1=e.admin1,
                             feature=e.feature, population=e.population))
     return places

@@ -19,6 +19,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from .models import Entity, Quote
+from .nlp import text_of
 
 # Opening/closing marks. Straight quotes are paired by position; curly ones by shape.
 _OPEN_CURLY = "\u201c\u201e\u00ab"  # “ „ «
@@ -92,7 +93,7 @@ class _Ctx:
 
 def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
     """Direct and reported quotes of ``doc`` in text order, each with speaker and cue when stated."""
-    text = doc.text
+    text = text_of(doc)
     if not text.strip():
         return []
     lex = _lexicon()
@@ -283,7 +284,7 @@ def _cue_for_direct(doc: Doc, m: _Mark, qi: int, tok_quote: list[int], lex: _Lex
 
 
 def _para_bounds(doc: Doc, m: _Mark) -> tuple[int, int]:
-    text = doc.text
+    text = text_of(doc)
     lo = text.rfind("\n", 0, m.start) + 1
     hi = text.find("\n", m.end)
     return lo, (len(text) if hi == -1 else hi)
@@ -295,7 +296,7 @@ def _para_bounds(doc: Doc, m: _Mark) -> tuple[int, int]:
 def _reported(doc: Doc, marks: Sequence[_Mark], tok_quote: list[int], lex: _Lexicon) -> list[_Cand]:
     """Content clauses of reporting verbs ("X said that ...", "..., X said", "according to X")."""
     out: list[_Cand] = []
-    text = doc.text
+    text = text_of(doc)
     for tok in doc:
         if tok_quote[tok.i] != -1:
             continue  # speech reported inside a quotation belongs to the quoted speaker
@@ -389,7 +390,7 @@ def _attribute(ctx: _Ctx, c: _Cand, done: Sequence[_Cand]) -> None:
         lo, hi, desc = _speaker_extent(head)
     lo, hi = _cover_entities(doc, lo, hi, ents)
     c.sp_start, c.sp_end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
-    c.speaker = doc.text[c.sp_start:c.sp_end]
+    c.speaker = text_of(doc)[c.sp_start:c.sp_end]
     c.description = desc
     c.person = head.ent_type_ == "PERSON" or any(
         e.kind == "person" and e.start <= head.idx < e.end for e in ents)
@@ -524,7 +525,7 @@ def _resolve_pronoun(ctx: _Ctx, c: _Cand, pron: Token, done: Sequence[_Cand]) ->
         found: dict[str, str] = {}
         for s, e in ctx.persons:
             if lo <= s < hi:
-                text = doc.text[s:e]
+                text = text_of(doc)[s:e]
                 if len(text) > len(found.get(key(text), "")):
                     found[key(text)] = text
         return found
@@ -541,7 +542,7 @@ def _resolve_pronoun(ctx: _Ctx, c: _Cand, pron: Token, done: Sequence[_Cand]) ->
         if d.sp_start < far_lo:
             break
         if d.person and d.speaker:
-            others = {key(doc.text[s:e]) for s, e in ctx.persons
+            others = {key(text_of(doc)[s:e]) for s, e in ctx.persons
                       if (d.sp_end or d.sp_start) <= s < pron.idx and _is_subject(doc, s, e)}
             if not others - {key(d.speaker)}:
                 resolve(d.speaker)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Time
+from .nlp import text_of
 
 _W: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "time_words.json").read_text("utf-8"))
 
@@ -969,7 +970,7 @@ def find_times(text: str, anchor: date | None, doc: Any = None) -> list[Time]:
     skipped).  ``doc`` is an optional spaCy Doc over the same text, used for tense and to
     confirm bare years; without it a textual heuristic is used.
     """
-    if doc is not None and doc.text != text:
+    if doc is not None and text_of(doc) != text:
         doc = None  # offsets would not line up
     ctx = _Ctx(text, anchor, doc)
     for rule in _RULES:

@@ -26,8 +26,13 @@ _PATTERNS = [
     re.compile(_WDAY + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})", re.I),
 ]
 # A line that is a date and little else: a date widget, a dateline or a "Published" stamp.
-_LABEL = r"(?:(?:published|posted|updated|last updated|date|first published)\s*(?:on|:)?\s*)?"
+_LABEL = (r"(?:(?P<label>published|posted|updated|last updated|last modified|modified|date|first published"
+          r"|released|issued)\s*(?:on|at|:)?\s*)?")
+UPDATE_LABELS = frozenset({"updated", "last updated", "last modified", "modified"})
 _TAIL = r"(?:\s*(?:[|,\-–]\s*)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*)?)?)?"
+
+
+_FULL: list[re.Pattern] = []
 
 
 def parse_date(s: str) -> date | None:
@@ -43,13 +48,21 @@ def parse_date(s: str) -> date | None:
 
 def date_line(line: str) -> date | None:
     """The date when ``line`` is only a date (optionally labelled, with a time), else None."""
+    got = labelled_date_line(line)
+    return got[0] if got else None
+
+
+def labelled_date_line(line: str) -> tuple[date, str | None] | None:
+    """(date, label) when ``line`` is only a date, e.g. ("Updated", 2020-03-03); None otherwise."""
     s = line.strip()
-    if len(s) > 60:
+    if len(s) > 70:
         return None
-    for pat in _PATTERNS:
-        m = re.fullmatch(_LABEL + r"(?:" + pat.pattern + r")" + _TAIL, s, re.I)
+    for pat in _FULL:
+        m = pat.fullmatch(s)
         if m:
-            return _build(m)
+            d = _build(m)
+            label = m.group("label")
+            return (d, label.lower() if label else None) if d else None
     return None
 
 
@@ -60,3 +73,6 @@ def _build(m: re.Match) -> date | None:
         return date(int(g["y"]), month, int(g["d"]))
     except ValueError:
         return None  # "31 February": not a date, not a crash
+
+
+_FULL.extend(re.compile(_LABEL + r"(?:" + p.pattern + r")" + _TAIL, re.I) for p in _PATTERNS)

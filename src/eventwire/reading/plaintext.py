@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .dates import MONTHS, date_line
+from .dates import MONTHS, UPDATE_LABELS, date_line, labelled_date_line
 from .tables import load_table
 
 # "GOMA, Congo, March 3 (Reuters) -" : a wire dateline opening the first paragraph.
@@ -39,6 +39,30 @@ class PlainCapture:
 def _boilerplate() -> tuple[frozenset, tuple, tuple]:
     t = load_table("boilerplate.json")
     return frozenset(t["nav_lines"]), tuple(t["line_prefixes"]), tuple(t["breadcrumb_separators"])
+
+
+@lru_cache(maxsize=1)
+def _bylines() -> list[re.Pattern]:
+    return [re.compile(p, re.I if p.startswith("^(") or p.startswith("^by") is False else 0)
+            for p in load_table("boilerplate.json")["byline_patterns"]]
+
+
+@lru_cache(maxsize=1)
+def _related() -> frozenset:
+    return frozenset(load_table("boilerplate.json")["related_headings"])
+
+
+def is_byline(line: str) -> bool:
+    s = line.strip()
+    if len(s) > 120 or s.endswith((".", "?", "!")) and not s.endswith(")"):
+        return False
+    if re.match(r"^by\s", s, re.I) and len(s.split()) <= 12:
+        return bool(_bylines()[0].match("by " + s[3:].strip()))
+    return any(p.match(s) for p in _bylines()[1:])
+
+
+def _is_related_heading(line: str) -> bool:
+    return _norm(line).rstrip(" :»>").strip() in _related()
 
 
 def _norm(line: str) -> str:
@@ -76,13 +100,19 @@ def read_plaintext(text: str) -> PlainCapture:
     header = [ln for ln in lines[:first] if ln]
     nav, _, seps = _boilerplate()
 
-    dates: list[date] = []
+    pub_dates: list[date] = []  # labelled "Published", "Posted"...
+    plain_dates: list[date] = []  # a bare date: the article's, or the page's date widget
     crumbs: list[str] = []
     candidates: list[str] = []
     for ln in header:
-        d = date_line(ln)
-        if d:
-            dates.append(d)
+        got = labelled_date_line(ln)
+        if got:
+            d, label = got
+            if label in UPDATE_LABELS:
+                continue  # a later edit, neither publication nor capture
+            (pub_dates if label else plain_dates).append(d)
+        elif is_byline(ln):
+            continue
         elif is_boilerplate(ln):
             for sep in seps:
                 if sep.strip() in ln:
@@ -91,18 +121,29 @@ def read_plaintext(text: str) -> PlainCapture:
             candidates.append(ln)
 
     title = _pick_title(candidates, crumbs)
-    # With two or more dates in the header, the first is the page's own date widget
-    # (capture day) and the one nearest the story is its publication date.
-    published = dates[-1] if dates else None
-    retrieved = dates[0] if len(dates) >= 2 else None
+    # A labelled date is the publication date. Of bare dates, the first of two or more is
+    # the page's own date widget (the capture day); the one nearest the story is the article's.
+    if pub_dates:
+        published = pub_dates[0]
+        retrieved = plain_dates[0] if plain_dates else None
+    else:
+        published = plain_dates[-1] if plain_dates else None
+        retrieved = plain_dates[0] if len(plain_dates) >= 2 else None
 
     body_lines: list[str] = []
     title_n = _norm(title) if title else None
+    in_related = False  # inside a list of other stories, until prose comes back
     for ln in lines[first:]:
         if not ln:
             body_lines.append("")
             continue
-        if (title_n and _norm(ln) == title_n) or is_boilerplate(ln) or date_line(ln):
+        if _is_related_heading(ln):
+            in_related = True
+            continue
+        if in_related and not _is_prose(ln):
+            continue
+        in_related = False
+        if (title_n and _norm(ln) == title_n) or is_boilerplate(ln) or date_line(ln) or is_byline(ln):
             continue
         body_lines.append(ln)
     body = "\n".join(body_lines)
