@@ -43,6 +43,8 @@ class Lexicon:
     protest_signals: tuple[str, ...]
     fatality_re: list[re.Pattern]
     number_words: dict[str, int]
+    attack_context: frozenset
+    non_event_heads: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +69,7 @@ def get_lexicon() -> Lexicon:
     return Lexicon(
         phrases, max(len(k) for k in phrases), frozenset(t["place_nouns"]), frozenset(t["victim_nouns"]),
         frozenset(t["generic_enemy_nouns"]), cue, tuple(t["protest_signals"]), fatality_re, nums,
+        frozenset(t["attack_context"]), frozenset(t["non_event_heads"]),
     )
 
 
@@ -89,6 +92,7 @@ class Candidate:
     extra_spans: list[tuple[int, int]] = field(default_factory=list)
     time_soft: bool = False  # the date may be the report's, not the event's
     intervention: bool = False  # a protest met with force (tear gas, arrests, shots)
+    killing: bool = False  # someone was killed in the same sentence
 
 
 # ---- small helpers over the parse ------------------------------------------------------------
@@ -104,10 +108,11 @@ def _actors_in(ents: list[Entity], span: tuple[int, int]) -> list[Entity]:
     return [e for e in ents if a <= e.start and e.end <= b]
 
 
-def _match_triggers(sent, lex: Lexicon):
+def _match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
     """(head token, rule, phrase text) for each trigger in the sentence, longest phrases first."""
     toks = list(sent)
-    used: set[int] = set()
+    # Words inside a time expression name no event ("in March").
+    used: set[int] = {i for i, t in enumerate(toks) if any(x.start <= t.idx < x.end for x in times)}
     for n in range(lex.max_len, 0, -1):
         for i in range(len(toks) - n + 1):
             if any(j in used for j in range(i, i + n)):
@@ -119,7 +124,9 @@ def _match_triggers(sent, lex: Lexicon):
                     break
             else:
                 continue
-            if n == 1 and window[0].pos_ not in ("VERB", "NOUN", "PROPN"):
+            if n == 1 and window[0].pos_ not in ("VERB", "NOUN") and not (
+                window[0].pos_ == "PROPN" and window[0].is_sent_start
+            ):
                 continue
             ids = {t.i for t in window}
             head = next((t for t in window if t.head.i not in ids or t.head.i == t.i), window[-1])
@@ -150,7 +157,7 @@ def find_events(doc: Document, min_confidence: float = 0.0) -> list[Event]:
     places = [p for p in doc.places if not _is_qualifier(p, doc)]
     cands: list[Candidate] = []
     for sent in sp.sents:
-        for head, rule, phrase in _match_triggers(sent, lex):
+        for head, rule, phrase in _match_triggers(sent, lex, doc.times):
             c = _candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex)
             if c is not None:
                 cands.append(c)
@@ -182,6 +189,12 @@ def _is_qualifier(p: Place, doc: Document) -> bool:
 def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
     if any(c.dep_ == "neg" for c in head.children):
         return None  # "did not attack": no event
+    if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
+        return None  # "rape allegation", "missile defence", "protest movement"
+    if rule.needs == "attack_context" and not any(
+        t.lower_ in lex.attack_context or t.lemma_.lower() in lex.attack_context for t in sent if t.i != head.i
+    ):
+        return None  # a rocket on a launch pad is no attack
     c = Candidate(rule, sent.start_char, sent.end_char, phrase)
     is_verb = head.pos_ == "VERB"
     subj_toks, obj_toks = [], []
@@ -229,7 +242,12 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
             if found:
                 c.actor2 = found[0]
                 break
-    c.victim = any(t.lemma_.lower() in lex.victim_nouns or t.lower_ in lex.victim_nouns
+    if rule.type == "Violence against civilians" and c.actor1 is not None and (c.actor1.actor or "").startswith(
+        "Civilians"
+    ):
+        c.actor1 = None  # civilians are the victims of violence against civilians, not its authors
+        c.victim = True
+    c.victim = c.victim or any(t.lemma_.lower() in lex.victim_nouns or t.lower_ in lex.victim_nouns
                    for g in (obj_toks,) for tok in g for t in tok.subtree)
 
     # Relative clauses: "Raqqa, which IS seized in 2014" -> the antecedent is the object/place.
@@ -253,16 +271,28 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
 
     venues = [p for p in places if not in_actor_phrase(p)]
     c.place, c.near = _pick_place(head, obj_toks, antecedent, venues, clause, doc)
-    if rule.needs == "place_object" and c.place is None and not _has_place_noun(obj_toks, lex):
-        return None
+    if rule.needs == "place_object":
+        # What was taken must be a place: in the object, its "of"/"over" phrase or the antecedent.
+        spans = [_span_of(t) for t in obj_toks + list(_prep_objects(head, ("of", "over")))]
+        if antecedent is not None:
+            spans.append((antecedent.idx, antecedent.idx + len(antecedent.text)))
+        for o in obj_toks:
+            spans += [_span_of(t) for t in _prep_objects(o, ("of", "over"))]
+        if not any(a <= p.start and p.end <= b for p in venues for a, b in spans) and not _has_place_noun(
+            obj_toks, lex
+        ):
+            return None
     if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
         return None
     if rule.needs == "actor_and_place" and c.place is None:
         return None
     if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
         return None
-    if rule.needs == "protest" and not (is_verb or head.dep_ in ("nsubj", "dobj", "pobj", "ROOT")):
-        return None
+    if rule.needs == "protest" and head.lemma_.lower() not in ("protest", "demonstration", "demonstrate"):
+        # "rally", "march": only with protesters named ("Trump spoke at a rally" is no protest).
+        in_sent = [e for e in actors if sent.start_char <= e.start < sent.end_char]
+        if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
+            return None
 
     c.time = _pick_time(head, clause, sent, doc.times)
     # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
@@ -275,6 +305,7 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
     if rule.type == "Protests":
         low = sent.text.lower()
         c.intervention = any(sig in low for sig in lex.protest_signals)
+        c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
 
 
@@ -468,8 +499,8 @@ def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
     a1, b1, a2, b2 = _name(a.actor1), _name(b.actor1), _name(a.actor2), _name(b.actor2)
     if a1 and b1 and a1 != b1 or a2 and b2 and a2 != b2:
         return False
-    # Across sentences the reports must share a named actor in the same role.
-    if not (a1 and a1 == b1 or a2 and a2 == b2):
+    # Across sentences the reports must share a named actor in the same role (or civilian victims).
+    if not (a1 and a1 == b1 or a2 and a2 == b2 or a.victim and b.victim and not (a2 or b2)):
         return False
     if a.place and b.place and a.place.name != b.place.name:
         return False
@@ -518,8 +549,13 @@ def _sub_type(c: Candidate) -> tuple[str, str]:
         sub = "Government regains territory" if kind in GOVERNMENT_KINDS else "Non-state actor overtakes territory"
     if etype == "Violence against civilians" and c.actor2 is not None and c.actor2.kind != "other" and not c.victim:
         etype, sub = "Battles", "Armed clash"  # armed on both sides: a battle, not violence against civilians
-    if etype == "Protests" and c.intervention:
+    if etype == "Protests" and (c.fatalities or c.killing):
+        sub = "Excessive force against protesters"
+    elif etype == "Protests" and c.intervention:
         sub = "Protest with intervention"
+    names = (_name(c.actor1) or "", _name(c.actor2) or "")
+    if etype == "Battles" and any(n.startswith(("Protesters", "Rioters")) for n in names):
+        etype, sub = "Riots", "Violent demonstration"  # crowds fighting police riot; they do not battle
     if c.modality == "threatened":
         etype, sub = "Strategic developments", "Other"  # a threat is not the attack it threatens
     return etype, sub
@@ -539,8 +575,8 @@ def _confidence(c: Candidate) -> float:
     return round(max(0.0, min(1.0, score)), 2)
 
 
-def _civilians(c: Candidate, doc: Document) -> str | None:
-    """ACLED names unnamed victims of violence against civilians 'Civilians (<country>)'."""
+def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
+    """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)'."""
     from .actors import country_name
 
     code = c.place.country if c.place and c.place.country else None
@@ -548,7 +584,7 @@ def _civilians(c: Candidate, doc: Document) -> str | None:
         counts = Counter(p.country for p in doc.places if p.country)
         code = counts.most_common(1)[0][0] if counts else None
     country = country_name(code) if code else None
-    return f"Civilians ({country})" if country else "Civilians"
+    return f"{who} ({country})" if country else who
 
 
 def _to_event(c: Candidate, doc: Document) -> Event:
@@ -576,7 +612,7 @@ def _to_event(c: Candidate, doc: Document) -> Event:
         evidence=text[s:e],
         start=s,
         end=e,
-        actor1=_name(c.actor1),
+        actor1=_name(c.actor1) or (_civilians(c, doc, "Protesters") if etype == "Protests" else None),
         actor2=_name(c.actor2) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
                                    else None),
         location=loc,
