@@ -154,3 +154,23 @@ def test_seed_events():
     assert strike.modality == "claimed" and "television" in strike.attributed_to
     gov = by_actor[("Military Forces of Syria", None)]
     assert (gov.sub_event_type, gov.date) == ("Government regains territory", "2017-02")
+
+
+def test_words_that_only_look_like_events():
+    assert events_of("Trump said at a rally in Louisiana last week that the economy was strong.") == []
+    assert events_of("A man pleaded guilty on Monday to threats he made in March, prosecutors said.") == []
+    assert events_of("NASA said three SLS rockets will be produced by 2024 for the Artemis flights.") == []
+    assert events_of("Sweden dropped the rape investigation against him, prosecutors said.") == []
+    assert events_of("The Dave Matthews Band takes over the fan vote as Santana performs in Cleveland.") == []
+
+
+def test_protesters_clashing_with_police_riot():
+    ev = one("Protesters clashed with police in Hong Kong on Tuesday, hurling bricks at officers.")
+    assert (ev.event_type, ev.sub_event_type) == ("Riots", "Violent demonstration")
+
+
+def test_protesters_killed_is_excessive_force():
+    ev = one("Security forces killed 12 protesters during protests in Baghdad on Friday, medics said.")
+    assert ev.event_type in ("Protests", "Violence against civilians")
+    if ev.event_type == "Protests":
+        assert ev.sub_event_type == "Excessive force against protesters"

@@ -210,3 +210,29 @@ def test_labelled_dates_bylines_and_related_lists():
 def test_prose_beginning_with_by_is_not_a_byline():
     text = "Header line here\n\nBy Monday evening the rebels had taken the town, residents said.\n"
     assert "By Monday evening" in read_plaintext(text).body
+
+
+def test_headline_then_story_file():
+    text = (
+        "Judge rejects request to unseal divorce file.\n\n"
+        "A New York judge has rejected a media request to make public the divorce file, ruling on Thursday "
+        "that privacy outweighed the public interest.\n\nThe newspaper said it would appeal.\n"
+    )
+    cap = read_plaintext(text)
+    assert cap.title == "Judge rejects request to unseal divorce file."
+    assert cap.body.startswith("A New York judge")
+
+
+def test_a_short_lead_paragraph_alone_is_not_taken_for_a_headline():
+    text = "Thousands of protesters marched through Nairobi on Saturday against new taxes, police said.\n\n" \
+           "The march ended peacefully in the afternoon.\n"
+    cap = read_plaintext(text)
+    assert cap.title is None and cap.body.startswith("Thousands of protesters")
+
+
+def test_date_in_file_name_is_the_last_resort():
+    text = b"Judge rejects request.\n\nA judge rejected the request on Thursday, the court said in a ruling.\n"
+    assert read_article(text, "archive/outlet_2016-09-22_judge-rejects.txt").published == date(2016, 9, 22)
+    assert read_article(text, "archive/outlet_2016-02-31_x.txt").published is None
+    dated = b"Published 3 May 2020\n\n" + text
+    assert read_article(dated, "outlet_2016-09-22_x.txt").published == date(2020, 5, 3)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import InputError
@@ -14,6 +17,13 @@ from .plaintext import read_plaintext
 from .repair import repair_spacing
 
 MAX_BYTES = 20_000_000  # a news page is never this large; bigger inputs are refused
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
 
 
 def canonical_url(url: str) -> str:
@@ -50,6 +60,11 @@ def read_article(
         cap = read_plaintext(text)
         title, published, retrieved, body = cap.title, cap.published, cap.retrieved, cap.body
         site = cap.agency
+    if published is None and input_name:
+        # Archives often name files by day ("outlet_2016-09-12_slug.txt"): the last resort.
+        m = re.search(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)", os.path.basename(input_name))
+        if m:
+            published = _safe_date(*map(int, m.groups()))
     body = repair_spacing(body)
     if title:
         title = repair_spacing(" ".join(title.split()))

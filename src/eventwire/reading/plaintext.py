@@ -99,6 +99,10 @@ def read_plaintext(text: str) -> PlainCapture:
     first = next((i for i, ln in enumerate(lines) if _is_prose(ln) and date_line(ln) is None), len(lines))
     header = [ln for ln in lines[:first] if ln]
     nav, _, seps = _boilerplate()
+    # Plain headline-then-story files: a short first paragraph is the headline.
+    if not [ln for ln in header if not (date_line(ln) or is_boilerplate(ln))] and _standalone_headline(lines, first):
+        header.append(lines[first])
+        first += 1
 
     pub_dates: list[date] = []  # labelled "Published", "Posted"...
     plain_dates: list[date] = []  # a bare date: the article's, or the page's date widget
@@ -159,6 +163,18 @@ def read_plaintext(text: str) -> PlainCapture:
         if published is None and m.group("mon"):
             published = _dateline_date(m, retrieved)
     return PlainCapture(title, published, retrieved, body, place, agency)
+
+
+def _standalone_headline(lines: list[str], i: int) -> bool:
+    """Line i is a paragraph of its own, headline-short, with more story after it."""
+    if i >= len(lines) - 2 or lines[i + 1].strip() or DATELINE.match(lines[i]):
+        return False
+    line, words = lines[i].strip(), lines[i].split()
+    if line.endswith((":", ",", ";")) or len(line) > 200:
+        return False
+    # A lead sentence runs long; a headline with a full stop is short.
+    limit = 16 if line.endswith((".", "!", "?")) else 25
+    return len(words) <= limit and any(_is_prose(ln) for ln in lines[i + 2:])
 
 
 def _pick_title(candidates: list[str], crumbs: list[str]) -> str | None:
