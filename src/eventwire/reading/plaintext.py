@@ -165,6 +165,13 @@ def read_plaintext(text: str) -> PlainCapture:
     return PlainCapture(title, published, retrieved, body, place, agency)
 
 
+_LEAD_SIGNS = re.compile(
+    r",\s+(?:[\w.'-]+\s+){0,5}(?:said|says|reported|reports|told|added|according)\b[^,]*[.!?]$"
+    r"|\b(?:on|last|this|early|late)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+
+
 def _standalone_headline(lines: list[str], i: int) -> bool:
     """Line i is a paragraph of its own, headline-short, with more story after it."""
     if i >= len(lines) - 2 or lines[i + 1].strip() or DATELINE.match(lines[i]):
@@ -172,7 +179,9 @@ def _standalone_headline(lines: list[str], i: int) -> bool:
     line, words = lines[i].strip(), lines[i].split()
     if line.endswith((":", ",", ";")) or len(line) > 200:
         return False
-    # A lead sentence runs long; a headline with a full stop is short.
+    # A lead sentence runs long, names its day and its source; a headline with a full stop does not.
+    if _LEAD_SIGNS.search(line):
+        return False
     limit = 16 if line.endswith((".", "!", "?")) else 25
     return len(words) <= limit and any(_is_prose(ln) for ln in lines[i + 2:])
 
