@@ -69,3 +69,17 @@ def test_dictionary_file_is_well_formed():
         assert a["kind"] in {"armed_group", "state_force", "government", "coalition", "organization", "media"}
         assert a["aliases"], a["name"]
     assert get_dictionary().by_alias["ISIL"].name == "Islamic State"
+
+
+def test_named_speakers_become_people():
+    from eventwire.actors import speakers_as_people
+    from eventwire.models import Entity, Quote
+
+    text = '"We hold the line," said Col. Zorak Quimbly. Bright Dawn Org said so too.'
+    q1 = Quote("We hold the line,", 1, 18, True, "Col. Zorak Quimbly", None, "said", 25, 43)
+    q2 = Quote("so", 64, 66, False, "Bright Dawn Org", None, "said", 45, 60)
+    ents = [Entity("Bright Dawn Org", 45, 60, "organization", "Bright Dawn Org")]
+    got = speakers_as_people(text, ents, [q1, q2])
+    assert ("Zorak Quimbly", "person") in [(e.text, e.kind) for e in got]
+    # A dictionary or named organisation keeps its kind.
+    assert ("Bright Dawn Org", "organization") in [(e.text, e.kind) for e in got]

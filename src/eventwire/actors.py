@@ -212,3 +212,33 @@ def demonym_country(word: str) -> str | None:
     """The country of a demonym ("Israeli" -> "Israel"), or None."""
     _, demonyms, _ = _roles()
     return demonyms.get(word) or next((v for k, v in demonyms.items() if k.lower() == word.lower()), None)
+
+
+_TITLE = re.compile(
+    r"^(?:(?:Col|Gen|Lt|Maj|Capt|Sgt|Brig|Adm|Cmdr|Mr|Mrs|Ms|Dr|Prof|Rev|Sen|Rep|Gov|Sheikh|Imam)\.?"
+    r"|President|Prime Minister|Minister|General|Colonel|Major|Captain|Commander|Spokesman|Spokeswoman"
+    r"|Senator|Governor|Mayor|Judge|Ambassador)\s+",
+)
+_NAME = re.compile(r"^[A-Z][\w'’.-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|van\s+|de\s+)?[A-Z][\w'’.-]+){1,3}$")
+
+
+def speakers_as_people(text: str, entities: list[Entity], quotes) -> list[Entity]:
+    """A named speaker the parser missed is a person ("said Col. Jane Roe" with Jane Roe untagged)."""
+    out = list(entities)
+    for q in quotes:
+        if q.speaker_start is None or q.speaker_end is None:
+            continue
+        s, e = q.speaker_start, q.speaker_end
+        span = text[s:e]
+        m = _TITLE.match(span)
+        if m:
+            s, span = s + m.end(), span[m.end():]
+        if not _NAME.match(span) or span != text[s:e]:
+            continue
+        overlapping = [x for x in out if x.start < e and s < x.end]
+        if not overlapping:
+            out.append(Entity(span, s, e, "person", span))
+        elif len(overlapping) == 1 and overlapping[0].kind == "organization" and overlapping[0].actor is None \
+                and (overlapping[0].start, overlapping[0].end) == (s, e):
+            out[out.index(overlapping[0])] = Entity(span, s, e, "person", span)
+    return sorted(out, key=lambda x: (x.start, x.end))

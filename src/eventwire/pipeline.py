@@ -86,6 +86,9 @@ def quotes(doc: Document, settings: Settings) -> None:
     from .quotes import find_quotes
 
     doc.quotes = find_quotes(doc.spacy, doc.entities)
+    from .actors import speakers_as_people
+
+    doc.entities = speakers_as_people(doc.article.text, doc.entities, doc.quotes)
 
 
 @component("events")
