@@ -146,3 +146,13 @@ def test_bad_arguments_exit_2(bad):
     proc = run(*bad)
     assert proc.returncode == 2
     assert_no_traceback(proc)
+
+
+def test_unknown_model_is_one_clear_line(tmp_path: Path):
+    f = tmp_path / "a.txt"
+    f.write_text(WIRE)
+    proc = run("extract", "--model", "no_such_pipeline_xx", str(f))
+    assert proc.returncode == 1
+    assert_no_traceback(proc)
+    err = lines_of(proc.stderr)
+    assert len(err) == 1 and "no_such_pipeline_xx is not installed" in err[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from . import __version__
@@ -21,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     ex = sub.add_parser("extract", help="print the record of each article (JSON; JSON Lines for several)")
     ex.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - for standard input")
-    ex.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm)")
+    ex.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None,
+                    help="spaCy pipeline to use (default: $EVENTWIRE_MODEL, else en_core_web_sm)")
     ex.add_argument("--url", help="the page's URL, when reading a single page")
     ex.add_argument("--jsonl", action="store_true", help="always print JSON Lines, one record a line")
     ex.add_argument("--max-mb", type=float, default=20.0, help="refuse inputs larger than this (MB)")
@@ -70,8 +72,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _is_dir(p: str) -> bool:
-    import os
-
     return os.path.isdir(p)
 
 
