@@ -236,3 +236,16 @@ def test_date_in_file_name_is_the_last_resort():
     assert read_article(text, "archive/outlet_2016-02-31_x.txt").published is None
     dated = b"Published 3 May 2020\n\n" + text
     assert read_article(dated, "outlet_2016-09-22_x.txt").published == date(2020, 5, 3)
+
+
+def test_hard_wrapped_text_is_unwrapped():
+    text = (
+        "Militants attack army post\n\n"
+        "Militants attacked an army post near the town of Gao on Sunday evening, killing\n"
+        "six soldiers and wounding four others, military sources said on Monday in a\n"
+        "statement to reporters.\n\n"
+        "The army said the attackers fled towards the border.\n"
+    )
+    cap = read_plaintext(text)
+    assert cap.title == "Militants attack army post"
+    assert "killing six soldiers and wounding four others, military sources said on Monday in a statement" in cap.body

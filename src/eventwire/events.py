@@ -45,6 +45,8 @@ class Lexicon:
     number_words: dict[str, int]
     attack_context: frozenset
     non_event_heads: frozenset
+    claim_phrases: tuple[str, ...]
+    military_targets: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -63,13 +65,16 @@ def get_lexicon() -> Lexicon:
     fatality_re = [
         re.compile(r"\b" + qual + num + r"\s+(?:[\w-]+\s+){0,3}?(?:were|have been|had been|was|are)?\s*"
                    r"(?:killed|dead|died|slain|lost their lives)\b", re.I),
-        re.compile(r"\b(?:killed|killing|kills|kill)\s+" + qual + num + r"\s+(?:" + nouns + r")?", re.I),
+        re.compile(r"\b(?:killed|killing|kills|kill)\s+" + qual + num + r"\b(?:\s+(?:" + nouns + r"))?", re.I),
         re.compile(r"\bdeath toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + qual + num, re.I),
+        re.compile(r"\b(?:martyrdom|deaths?|killing)\s+of\s+" + qual + num, re.I),
+        re.compile(r"\b" + qual + num + r"\s+(?:martyrs|dead|fatalities|deaths)\b", re.I),
     ]
     return Lexicon(
         phrases, max(len(k) for k in phrases), frozenset(t["place_nouns"]), frozenset(t["victim_nouns"]),
         frozenset(t["generic_enemy_nouns"]), cue, tuple(t["protest_signals"]), fatality_re, nums,
-        frozenset(t["attack_context"]), frozenset(t["non_event_heads"]),
+        frozenset(t["attack_context"]), frozenset(t["non_event_heads"]), tuple(t["claim_phrases"]),
+        frozenset(t["military_targets"]),
     )
 
 
@@ -163,9 +168,43 @@ def find_events(doc: Document, min_confidence: float = 0.0) -> list[Event]:
                 cands.append(c)
     # One sentence's several words for one event first; then drop weak candidates, so that
     # they cannot lend a place or date to others; then the same event across sentences.
+    _credit_claimant(doc, cands, actors, lex)
     merged = _merge(cands, same_sentence_only=True)
+    per_sentence = Counter(c.sent_start for c in merged)
+    for c in merged:
+        # A toll the parse did not tie to a clause belongs to the sentence's one event, if it has one.
+        if c.fatalities is None and c.rule.type in VIOLENT and per_sentence[c.sent_start] == 1:
+            c.fatalities = _fatalities(doc.article.text[c.sent_start:c.sent_end], lex)
     strong = [c for c in merged if _confidence(c) >= min_confidence]
     return [_to_event(c, doc) for c in _merge(strong)]
+
+
+def _credit_claimant(doc: Document, cands: list[Candidate], actors: list[Entity], lex: Lexicon) -> None:
+    """A group that claims an attack is its author where the reports name no other."""
+    text = doc.article.text.lower()
+    if not any(p in text for p in lex.claim_phrases):
+        return
+    claimants = set()
+    objects = {"responsibility", "attack", "bombing", "credit", "blast", "assault", "killing"}
+    for tok in doc.spacy:
+        if tok.lemma_.lower() not in ("claim", "take") or not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in objects for c in tok.children
+        ):
+            continue
+        for subj in _children(tok, "nsubj"):
+            # The subject's own name, not a group named in its relative clause ("X, linked to Y,").
+            own = [t for t in subj.subtree if not any(a.dep_ in ("relcl", "acl", "appos") and a.is_ancestor(t)
+                                                      for a in subj.subtree)]
+            a, b = own[0].idx, own[-1].idx + len(own[-1].text)
+            named = [e for e in actors if a <= e.start and e.end <= b and e.kind == "armed_group"]
+            if named:
+                claimants.add(named[0].actor)
+    if len(claimants) != 1:
+        return
+    who = next(e for e in actors if e.actor in claimants)
+    for c in cands:
+        if _known(c.actor1) is None and c.rule.type in VIOLENT and (c.actor2 is None or c.actor2.actor != who.actor):
+            c.actor1 = who
 
 
 def _dominant_armed_group(actors: list[Entity]) -> Entity | None:
@@ -204,8 +243,10 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
         if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
             subj_toks = _children(head.head, "nsubj")
     else:
-        # "the massacre of 22 civilians by ADF terrorists": by names the doer, of the victims.
+        # "the massacre of 22 civilians by ADF terrorists": by names the doer, of the victims;
+        # "the shelling carried out by the militia": so does the agent of a participle.
         subj_toks = _children(head, "poss", "compound", "nmod") + list(_prep_objects(head, ("by",)))
+        subj_toks += [p for acl in _children(head, "acl") for a in _children(acl, "agent") for p in a.children]
         obj_toks = list(_prep_objects(head, ("against", "on", "targeting", "of")))
         # "launched an attack", "carried out strikes": the doer is the light verb's subject.
         if head.dep_ in ("dobj", "nsubj", "pobj") and not _actors_from(subj_toks, actors, dominant, lex):
@@ -242,6 +283,11 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
             if found:
                 c.actor2 = found[0]
                 break
+    if c.actor2 is None and rule.type in VIOLENT and any(
+        t.lemma_.lower() in lex.military_targets for o in obj_toks for t in o.subtree
+    ):
+        # "attacked an army checkpoint": the state's forces are the other side.
+        c.actor2 = _state_forces(c, doc, places)
     if rule.type == "Violence against civilians" and c.actor1 is not None and (c.actor1.actor or "").startswith(
         "Civilians"
     ):
@@ -301,12 +347,26 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
     c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
     c.modality, c.attributed_to = _modality(head, doc.quotes, doc, lex)
     if rule.type in VIOLENT:
-        c.fatalities = _fatalities(sent.text, lex)
+        # The toll in the trigger's own clause (the sentence's is taken after merging, below).
+        c.fatalities = _fatalities(doc.article.text[clause[0]:clause[1]], lex)
     if rule.type == "Protests":
         low = sent.text.lower()
         c.intervention = any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+def _state_forces(c: Candidate, doc: Document, places: list[Place]) -> Entity | None:
+    from .actors import country_name
+
+    code = c.place.country if c.place and c.place.country else None
+    if code is None:
+        counts = Counter(p.country for p in places if p.country)
+        code = counts.most_common(1)[0][0] if counts else None
+    country = country_name(code) if code else None
+    if country is None:
+        return None
+    return Entity("", 0, 0, "state_force", f"Military Forces of {country}")
 
 
 def _national_forces(head, doc: Document) -> Entity | None:
@@ -487,6 +547,12 @@ def _name(e: Entity | None) -> str | None:
     return e.actor if e is not None else None
 
 
+def _known(e: Entity | None) -> str | None:
+    """The actor's name unless it is a placeholder ("Unidentified Armed Group"), which fits any group."""
+    name = _name(e)
+    return None if name is None or name.startswith("Unidentified") else name
+
+
 def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
     if same_sentence:
         # One sentence, several words for one event ("killed in an air strike").
@@ -496,7 +562,7 @@ def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
         )
     if _sub_type(a)[0] != _sub_type(b)[0]:
         return False
-    a1, b1, a2, b2 = _name(a.actor1), _name(b.actor1), _name(a.actor2), _name(b.actor2)
+    a1, b1, a2, b2 = (_known(a.actor1), _known(b.actor1), _known(a.actor2), _known(b.actor2))
     if a1 and b1 and a1 != b1 or a2 and b2 and a2 != b2:
         return False
     # Across sentences the reports must share a named actor in the same role (or civilian victims).
@@ -511,6 +577,9 @@ def _absorb(a: Candidate, b: Candidate) -> Candidate:
     """Keep the stronger trigger; fill what it lacks from the other."""
     if (b.rule.rank, b.actor1 is not None) > (a.rule.rank, a.actor1 is not None) and a.sent_start == b.sent_start:
         a, b = b, a
+    for f in ("actor1", "actor2"):
+        if _known(getattr(a, f)) is None and _known(getattr(b, f)) is not None:
+            setattr(a, f, getattr(b, f))  # a named group beats "unidentified gunmen"
     for f in ("actor1", "actor2", "place", "time", "fatalities", "attributed_to"):
         if getattr(a, f) is None and getattr(b, f) is not None:
             setattr(a, f, getattr(b, f))

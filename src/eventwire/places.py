@@ -445,6 +445,10 @@ def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> boo
     ents = {ent for ent in ents if not any(t.pos_ in ("VERB", "AUX") for t in ent)}
     for ent in ents:
         if ent.label_ in PLACE_LABELS:
+            # Part of a longer place name the gazetteer lacks ("Abu" of "Abu Shouk camp") is not
+            # that place; lists merged by the parser ("Alexandria, La.") are split on commas.
+            if (ent.start, ent.end) != (i, j) and "," not in ent.text and len(ent) > j - i:
+                return False
             continue
         if ent.label_ in BLOCK_LABELS:
             # Only a mislabelled bare toponym ("al-Bab" as ORG) passes; "Washington Post",

@@ -90,19 +90,22 @@ def is_boilerplate(line: str) -> bool:
 def _is_prose(line: str) -> bool:
     """A paragraph of the story: long enough and ends like a sentence."""
     s = line.strip()
-    return len(s) >= 80 or (len(s.split()) >= 6 and s[-1:] in '.!?"”’\'')
+    ends = s[-1:] in '.!?"”’\''
+    return len(s) >= 150 or (len(s.split()) >= 6 and ends)
 
 
 def read_plaintext(text: str) -> PlainCapture:
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = _unwrap([ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")])
     # The header is everything before the first prose paragraph.
     first = next((i for i, ln in enumerate(lines) if _is_prose(ln) and date_line(ln) is None), len(lines))
     header = [ln for ln in lines[:first] if ln]
     nav, _, seps = _boilerplate()
     # Plain headline-then-story files: a short first paragraph is the headline.
     if not [ln for ln in header if not (date_line(ln) or is_boilerplate(ln))] and _standalone_headline(lines, first):
-        header.append(lines[first])
-        first += 1
+        # The header goes on past the headline ("Published 10 February 2024" under it).
+        first = next((i for i in range(first + 1, len(lines)) if _is_prose(lines[i]) and date_line(lines[i]) is None),
+                     len(lines))
+        header = [ln for ln in lines[:first] if ln]
 
     pub_dates: list[date] = []  # labelled "Published", "Posted"...
     plain_dates: list[date] = []  # a bare date: the article's, or the page's date widget
@@ -170,6 +173,24 @@ _LEAD_SIGNS = re.compile(
     r"|\b(?:on|last|this|early|late)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
 )
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines (e-mail and terminal captures wrap at ~72 columns) into paragraphs."""
+    out: list[str] = []
+    for ln in lines:
+        prev = out[-1] if out else ""
+        wrapped = (
+            len(prev) >= 50 and ln and prev and not prev.endswith((".", "!", "?", ":", '"', "”"))
+            and (ln[0].islower() or ln[0] in "(,;" or len(prev) >= 60)
+            and date_line(ln) is None and date_line(prev) is None
+            and not is_boilerplate(ln) and not is_boilerplate(prev)
+        )
+        if wrapped:
+            out[-1] = prev + " " + ln
+        else:
+            out.append(ln)
+    return out
 
 
 def _standalone_headline(lines: list[str], i: int) -> bool:
