@@ -174,3 +174,28 @@ def test_protesters_killed_is_excessive_force():
     assert ev.event_type in ("Protests", "Violence against civilians")
     if ev.event_type == "Protests":
         assert ev.sub_event_type == "Excessive force against protesters"
+
+
+def test_claimed_responsibility_names_the_author():
+    evs = events_of(
+        "A suicide bomber killed nine people at a restaurant in Mogadishu on Sunday, police said.\n\n"
+        "Al Shabaab, which is linked to al-Qaeda, claimed responsibility for the attack."
+    )
+    bomb = next(e for e in evs if e.sub_event_type == "Suicide bomb")
+    assert bomb.actor1 == "Al Shabaab"
+    assert bomb.fatalities == 9
+
+
+def test_attack_on_a_checkpoint_is_a_battle_with_state_forces():
+    ev = one("Jihadists attacked an army checkpoint on the edge of Gao in Mali on Sunday.")
+    assert ev.event_type == "Battles"
+    assert ev.actor2 == "Military Forces of Mali"
+
+
+def test_toll_belongs_to_its_own_clause():
+    evs = events_of(
+        "A roadside bomb struck an army convoy near Gao in Mali on Monday, killing three soldiers, "
+        "a day after jihadists attacked a checkpoint in Ansongo."
+    )
+    bomb = next(e for e in evs if e.event_type == "Explosions/Remote violence")
+    assert bomb.fatalities == 3
