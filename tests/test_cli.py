@@ -156,3 +156,34 @@ def test_unknown_model_is_one_clear_line(tmp_path: Path):
     assert_no_traceback(proc)
     err = lines_of(proc.stderr)
     assert len(err) == 1 and "no_such_pipeline_xx is not installed" in err[0]
+
+
+def test_broken_html_and_truncated_gzip(tmp_path: Path):
+    import gzip
+
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(
+        b"<html><head><title>Clashes in Tripoli</title><body><div><p>Armed groups clashed in the Libyan "
+        b"capital Tripoli on Saturday, killing at least 12 people, the health ministry said.<p>Residents "
+        b"said the fighting was the worst in months and that families fled their homes overnight<div><span>"
+    )
+    full = gzip.compress(need(SEED / "raqqa-2017-06.txt").read_bytes())
+    cut = tmp_path / "cut.txt.gz"
+    cut.write_bytes(full[: len(full) * 3 // 4])  # a capture cut off in transfer
+    proc = run("extract", str(broken), str(cut))
+    assert_no_traceback(proc)
+    assert proc.returncode == 0
+    recs = [json.loads(ln) for ln in proc.stdout.decode().splitlines()]
+    assert len(recs) == 2
+    assert "Tripoli" in recs[0]["article"]["text"]
+    assert recs[1]["article"]["text"].startswith("USA-backed Syrian democratic forces")
+    assert any("truncated" in ln for ln in lines_of(proc.stderr))
+
+
+def test_impossible_dates_are_ignored_not_fatal(tmp_path: Path):
+    f = tmp_path / "bad-date.txt"
+    f.write_text("Headline about the fighting\n\n31 February 2017\n\n" + WIRE)
+    proc = run("extract", str(f))
+    assert proc.returncode == 0
+    assert_no_traceback(proc)
+    assert json.loads(proc.stdout)["article"]["published"] is None
