@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .errors import InputError, UsageError
@@ -13,9 +14,17 @@ from .errors import InputError, UsageError
 
 @dataclass
 class RawInput:
-    name: str  # the path as given (or "-")
+    """One article's raw bytes and what its container says about it."""
+
+    name: str  # the path as given ("-" for stdin; "file.warc.gz#1234" for a WARC record at that offset)
     data: bytes | None
-    error: str | None = None  # why this input could not be read
+    error: str | None = None  # why this input could not be read (a one-line message)
+    skipped: str | None = None  # a counted, expected skip reason ("revisit", "non-html", ...): not an error
+    url: str | None = None  # the page's URL, when the container knows it (WARC target URI, feed item link)
+    published: date | None = None  # the container's publication date (feed item date)
+    retrieved: date | None = None  # when the page was captured (WARC-Date)
+    title: str | None = None  # the container's title (feed item title)
+    is_html: bool | None = None  # None: sniff the bytes
 
 
 def _read_file(path: Path, max_bytes: int) -> RawInput:

@@ -39,9 +39,21 @@ def article_id(url: str | None, text: str) -> str:
 
 
 def read_article(
-    data: bytes, input_name: str | None = None, url: str | None = None, max_bytes: int = MAX_BYTES
+    data: bytes,
+    input_name: str | None = None,
+    url: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    published: date | None = None,
+    retrieved: date | None = None,
+    title: str | None = None,
+    is_html: bool | None = None,
 ) -> Article:
-    """Read one article from raw bytes (HTML, plain text, either gzipped)."""
+    """Read one article from raw bytes (HTML, plain text, either gzipped).
+
+    ``published``, ``retrieved`` and ``title`` are what the container says (a feed item's
+    date and title, a WARC record's capture date); the page's own metadata fills what they lack.
+    """
+    hint_published, hint_retrieved, hint_title = published, retrieved, title
     if len(data) > max_bytes:
         raise InputError(f"input is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
     data = maybe_gunzip(data, max_bytes)
@@ -53,13 +65,17 @@ def read_article(
 
     retrieved = None
     site = None
-    if looks_like_html(data):
+    if is_html if is_html is not None else looks_like_html(data):
         page = read_html(text, url)
         title, published, body, url, site = page.title, page.published, page.body, page.url, page.site
     else:
         cap = read_plaintext(text)
         title, published, retrieved, body = cap.title, cap.published, cap.retrieved, cap.body
         site = cap.agency
+    # A feed's item date is the publisher's own statement; the page's date fills in otherwise.
+    published = hint_published or published
+    retrieved = hint_retrieved or retrieved
+    title = title or hint_title
     if published is None and input_name:
         # Archives often name files by day ("outlet_2016-09-12_slug.txt"): the last resort.
         m = re.search(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)", os.path.basename(input_name))
