@@ -27,6 +27,54 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--url", help="the page's URL, when reading a single page")
     ex.add_argument("--jsonl", action="store_true", help="always print JSON Lines, one record a line")
     ex.add_argument("--max-mb", type=float, default=20.0, help="refuse inputs larger than this (MB)")
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", help="SQLite file or postgresql:// URL (default: $EVENTWIRE_DB, else the "
+                                    "user data directory's eventwire.db)")
+
+    ing = sub.add_parser("ingest", help="read articles, feeds and WARC files into the event store")
+    ing.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .warc(.gz), feed, or - for stdin")
+    db_option(ing)
+    ing.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
+    ing.add_argument("--max-mb", type=float, default=20.0, help="refuse articles larger than this (MB)")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    def filters(p: argparse.ArgumentParser) -> None:
+        db_option(p)
+        p.add_argument("--since", help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        p.add_argument("--until", help="up to this date, inclusive")
+        p.add_argument("--type", dest="event_type", help="ACLED event type, e.g. Battles")
+        p.add_argument("--sub-type", dest="sub_event_type", help="ACLED sub-event type")
+        p.add_argument("--actor", help="actor name (substring, either side)")
+        p.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. SY")
+        p.add_argument("--near", help="a place name or LAT,LON")
+        p.add_argument("--radius", type=float, default=50.0, help="km around --near (default 50)")
+        p.add_argument("--bbox", help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
+        p.add_argument("--text", help="full-text search in the reporting articles")
+        p.add_argument("--modality", help="asserted, reported, claimed, denied, threatened, planned, hypothetical")
+        p.add_argument("--include-duplicates", action="store_true",
+                       help="also events read only from near-duplicate copies")
+        p.add_argument("--limit", type=int, help="at most this many events")
+
+    evp = sub.add_parser("events", help="list events in the store")
+    filters(evp)
+    evp.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    exp = sub.add_parser("export", help="export events as CSV (ACLED columns), JSON or GeoJSON")
+    filters(exp)
+    exp.add_argument("--format", choices=["csv", "json", "geojson"], default="csv")
+    exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    arp = sub.add_parser("articles", help="list articles in the store")
+    db_option(arp)
+    arp.add_argument("--since")
+    arp.add_argument("--until")
+    arp.add_argument("--site")
+    arp.add_argument("--text", help="full-text search")
+    arp.add_argument("--duplicates", action="store_true", help="only near-duplicate copies")
+    arp.add_argument("--limit", type=int, default=50)
+    arp.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    shp = sub.add_parser("show", help="show an event (with its evidence and sources) or an article")
+    shp.add_argument("id", help="event or article id")
+    db_option(shp)
     return ap
 
 
@@ -92,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return cmd_extract(args)
+        from . import commands
+
+        return getattr(commands, "cmd_" + args.command)(args)
     except UsageError as exc:
         print(f"eventwire: {exc}", file=sys.stderr)
         return 2

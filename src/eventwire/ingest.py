@@ -1,0 +1,143 @@
+"""Ingest: sources -> articles -> (near-duplicate check) -> pipeline -> store, one article at a time.
+
+Each article is committed on its own, so an interrupted ingest keeps everything it had
+committed and re-running the same command skips what is stored (article ids are stable)
+and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .config import Settings
+from .document import Document
+from .errors import EventwireError, InputError
+from .pipeline import Pipeline
+from .reading import read_article
+from .sources import RawInput, iter_inputs
+from .store import Store
+
+log = logging.getLogger("eventwire.ingest")
+
+
+@dataclass
+class IngestSummary:
+    stored: int = 0  # new original articles, fully annotated
+    duplicates: int = 0  # new near-duplicate or syndicated copies, linked to their original
+    already: int = 0  # stored by an earlier run
+    events: int = 0  # events read from the new articles
+    failed: int = 0  # inputs that could not be read (one line each on stderr)
+    skipped: Counter = field(default_factory=Counter)  # expected skips by reason (WARC requests, revisits...)
+    seconds: float = 0.0
+
+    @property
+    def ingested(self) -> int:
+        return self.stored + self.duplicates
+
+    def lines(self) -> list[str]:
+        rate = self.ingested / self.seconds if self.seconds else 0.0
+        out = [
+            f"ingested {self.ingested} articles ({self.stored} new, {self.duplicates} near-duplicates linked "
+            f"to their original), {self.events} events, in {self.seconds:.1f} s ({rate:.2f} articles/s)",
+            f"already in the store: {self.already}; unreadable: {self.failed}",
+        ]
+        if self.skipped:
+            out.append("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))
+        return out
+
+
+class Ingester:
+    """Holds the pipeline, the store and the near-duplicate index for one ingest run."""
+
+    def __init__(self, store: Store, settings: Settings | None = None):
+        from .dedup import NearDuplicateIndex, signature_from_bytes
+
+        self.store = store
+        self.settings = settings or Settings()
+        self.pipeline = Pipeline(self.settings)
+        self.index = NearDuplicateIndex()
+        for aid, sig in store.signatures():
+            self.index.add(aid, signature_from_bytes(sig, self.index.settings))
+
+    def ingest_one(self, raw: RawInput, summary: IngestSummary) -> None:
+        from .dedup import signature, signature_bytes
+
+        if raw.skipped:
+            summary.skipped[raw.skipped] += 1
+            return
+        if raw.error or raw.data is None:
+            summary.failed += 1
+            print(f"eventwire: {raw.name}: {raw.error or 'no data'}", file=sys.stderr)
+            return
+        try:
+            article = read_article(raw.data, raw.name, url=raw.url, max_bytes=self.settings.max_bytes,
+                                   published=raw.published, retrieved=raw.retrieved, title=raw.title,
+                                   is_html=raw.is_html)
+        except InputError as exc:
+            summary.failed += 1
+            print(f"eventwire: {raw.name}: {exc}", file=sys.stderr)
+            return
+        if self.store.has_article(article.id):
+            summary.already += 1
+            return
+        sig = signature(article.text, self.index.settings)
+        match = self.index.find(sig, article.text)
+        if match is not None:
+            original, similarity = match
+            # A copy is stored once and linked; its events are its original's, not new ones.
+            doc = Document(article, skipped=[f"all stages: near-duplicate of {original} ({similarity:.2f})"])
+            if self.store.add_document(doc, duplicate_of=original, similarity=similarity):
+                summary.duplicates += 1
+            else:
+                summary.already += 1
+            return
+        doc = self.pipeline(article)
+        if self.store.add_document(doc, signature=signature_bytes(sig)):
+            summary.stored += 1
+            summary.events += len(doc.events)
+            self.index.add(article.id, sig)
+        else:
+            summary.already += 1
+
+
+def ingest(paths: list[str], store: Store, settings: Settings | None = None,
+           progress: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+    """Ingest every article under ``paths`` into ``store``; returns the run's summary."""
+    settings = settings or Settings()
+    ingester = Ingester(store, settings)
+    summary = IngestSummary()
+    t0 = time.perf_counter()
+    try:
+        for raw in iter_inputs(paths, settings.max_bytes):
+            try:
+                ingester.ingest_one(raw, summary)
+            except EventwireError:
+                raise
+            except Exception as exc:  # one bad article must not stop the run; the store error below does
+                if _is_store_error(exc):
+                    raise EventwireError(f"the store failed: {_first_line(exc)}") from exc
+                summary.failed += 1
+                print(f"eventwire: {raw.name}: internal error ({type(exc).__name__}: {_first_line(exc)})",
+                      file=sys.stderr)
+            summary.seconds = time.perf_counter() - t0
+            if progress:
+                progress(summary)
+    finally:
+        summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _is_store_error(exc: Exception) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, SQLAlchemyError)
+
+
+def _first_line(exc: Exception) -> str:
+    s = str(getattr(exc, "orig", None) or exc).strip()
+    return s.splitlines()[0] if s else type(exc).__name__

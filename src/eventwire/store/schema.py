@@ -1,0 +1,139 @@
+"""The event store's tables (SQLAlchemy Core). Migrations in ``migrations/`` create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+sites = Table(
+    "sites", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False, unique=True),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String(40), primary_key=True),  # stable: canonical URL or content hash
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=True),
+    Column("url", Text, nullable=True),
+    Column("input", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("published", Date, nullable=True),
+    Column("retrieved", Date, nullable=True),
+    Column("language", String(16), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("duplicate_of", String(40), ForeignKey("articles.id"), nullable=True),
+    Column("similarity", Float, nullable=True),  # to the original, for near-duplicates
+    Column("signature", LargeBinary, nullable=True),  # MinHash of the body, for near-duplicate search
+    Column("skipped", JSON, nullable=True),  # pipeline stages not run, with reasons
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),
+    Index("ix_articles_content_hash", "content_hash"),
+)
+
+
+def _span_columns() -> list[Column]:
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("article_id", String(40), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+    ]
+
+
+entities = Table(
+    "entities", metadata, *_span_columns(),
+    Column("kind", String(32), nullable=False),
+    Column("actor", Text, nullable=True),
+    Index("ix_entities_article", "article_id"),
+    Index("ix_entities_actor", "actor"),
+)
+
+places = Table(
+    "places", metadata, *_span_columns(),
+    Column("name", Text, nullable=False),
+    Column("geonameid", Integer, nullable=True),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("country", String(2), nullable=True),
+    Column("admin1", String(64), nullable=True),
+    Column("feature", String(32), nullable=True),
+    Index("ix_places_article", "article_id"),
+)
+
+times = Table(
+    "times", metadata, *_span_columns(),
+    Column("value", String(64), nullable=False),
+    Column("type", String(16), nullable=False),
+    Index("ix_times_article", "article_id"),
+)
+
+quotes = Table(
+    "quotes", metadata, *_span_columns(),
+    Column("direct", Boolean, nullable=False),
+    Column("speaker", Text, nullable=True),
+    Column("speaker_description", Text, nullable=True),
+    Column("cue", Text, nullable=True),
+    Index("ix_quotes_article", "article_id"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("event_type", String(64), nullable=False),
+    Column("sub_event_type", String(96), nullable=True),
+    Column("actor1", Text, nullable=True),
+    Column("actor2", Text, nullable=True),
+    Column("assoc_actors", JSON, nullable=True),
+    Column("location", Text, nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("geonameid", Integer, nullable=True),
+    Column("geo_precision", Integer, nullable=True),
+    Column("date", String(10), nullable=True),  # YYYY, YYYY-MM or YYYY-MM-DD
+    Column("date_precision", String(8), nullable=True),
+    Column("fatalities", Integer, nullable=True),
+    Column("modality", String(16), nullable=False),
+    Column("attributed_to", Text, nullable=True),
+    Column("confidence", Float, nullable=False),
+    Index("ix_events_date", "date"),
+    Index("ix_events_type", "event_type", "sub_event_type"),
+    Index("ix_events_country", "country"),
+    Index("ix_events_latlon", "lat", "lon"),
+)
+
+# Which articles (and which sentences in them) report an event.
+event_sources = Table(
+    "event_sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(40), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("modality", String(16), nullable=False),
+    Column("attributed_to", Text, nullable=True),
+    Column("trigger", Text, nullable=True),
+    Index("ix_event_sources_event", "event_id"),
+    Index("ix_event_sources_article", "article_id"),
+)

@@ -1,0 +1,205 @@
+"""The event store: write annotated documents once, read articles and events back.
+
+Every article is written in one transaction with all its annotations, so a crash
+leaves either the whole article or nothing; article ids are stable, so writing the
+same article again is a no-op (also when two processes race: the second insert is
+ignored by the database's own conflict handling).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, insert, select, text
+
+from ..document import Document
+from . import schema as t
+from .db import make_engine, migrate, resolve_url
+
+
+def _insert_ignore(conn, table):
+    """INSERT that silently skips rows whose key exists (SQLite and PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def content_hash(text_: str) -> str:
+    return hashlib.sha256(" ".join(text_.split()).encode("utf-8")).hexdigest()
+
+
+def event_id(article_id: str, ev) -> str:
+    key = f"{article_id}:{ev.start}:{ev.end}:{ev.event_type}:{ev.sub_event_type}:{ev.actor1}:{ev.actor2}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+class Store:
+    """An open store (SQLite file or PostgreSQL database) at the newest schema."""
+
+    def __init__(self, db: str | None = None, engine: Engine | None = None):
+        self.url = resolve_url(db) if engine is None else str(engine.url)
+        self.engine = engine or make_engine(self.url)
+        migrate(self.engine)
+        self.dialect = self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(t.articles.c.id).where(t.articles.c.id == article_id)).first() is not None
+
+    def add_document(self, doc: Document, signature: bytes | None = None,
+                     duplicate_of: str | None = None, similarity: float | None = None) -> bool:
+        """Store an article with all its annotations in one transaction; False if it was there already."""
+        art = doc.article
+        with self.engine.begin() as conn:
+            site_id = self._site_id(conn, art.site)
+            row = {
+                "id": art.id, "site_id": site_id, "url": art.url, "input": art.input, "title": art.title,
+                "published": art.published, "retrieved": art.retrieved, "language": art.language,
+                "text": art.text, "content_hash": content_hash(art.text), "duplicate_of": duplicate_of,
+                "similarity": similarity, "signature": signature, "skipped": doc.skipped or None,
+                "ingested_at": datetime.now(UTC),
+            }
+            inserted = conn.execute(_insert_ignore(conn, t.articles).values(**row).returning(t.articles.c.id))
+            if inserted.first() is None:
+                return False  # stored before (or by a concurrent ingest a moment ago)
+            self._add_annotations(conn, doc)
+            if self.dialect == "sqlite":
+                conn.execute(text("INSERT INTO articles_fts (article_id, title, text) VALUES (:i, :ti, :tx)"),
+                             {"i": art.id, "ti": art.title or "", "tx": art.text})
+        return True
+
+    def _site_id(self, conn, name: str | None) -> int | None:
+        if not name:
+            return None
+        conn.execute(_insert_ignore(conn, t.sites).values(name=name))
+        return conn.execute(select(t.sites.c.id).where(t.sites.c.name == name)).scalar_one()
+
+    def _add_annotations(self, conn, doc: Document) -> None:
+        aid = doc.article.id
+        spans = [
+            (t.entities, [e.to_dict() for e in doc.entities]),
+            (t.places, [p.to_dict() for p in doc.places]),
+            (t.times, [x.to_dict() for x in doc.times]),
+            (t.quotes, [{k: v for k, v in q.to_dict().items() if k not in ("speaker_start", "speaker_end")}
+                        for q in doc.quotes]),
+        ]
+        for table, rows in spans:
+            if rows:
+                conn.execute(insert(table), [{"article_id": aid, **r} for r in rows])
+        for ev in doc.events:
+            eid = event_id(aid, ev)
+            loc = ev.location
+            conn.execute(_insert_ignore(conn, t.events).values(
+                id=eid, event_type=ev.event_type, sub_event_type=ev.sub_event_type, actor1=ev.actor1,
+                actor2=ev.actor2, assoc_actors=ev.assoc_actors or [], location=loc.name if loc else None,
+                lat=loc.lat if loc else None, lon=loc.lon if loc else None, country=loc.country if loc else None,
+                geonameid=loc.geonameid if loc else None, geo_precision=loc.precision if loc else None,
+                date=ev.date, date_precision=ev.date_precision, fatalities=ev.fatalities,
+                modality=ev.modality, attributed_to=ev.attributed_to, confidence=ev.confidence,
+            ))
+            conn.execute(insert(t.event_sources).values(
+                event_id=eid, article_id=aid, start=ev.start, end=ev.end, evidence=ev.evidence,
+                modality=ev.modality, attributed_to=ev.attributed_to, trigger=ev.trigger,
+            ))
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(article id, MinHash bytes) of every original article, oldest first."""
+        q = (select(t.articles.c.id, t.articles.c.signature)
+             .where(t.articles.c.signature.is_not(None), t.articles.c.duplicate_of.is_(None))
+             .order_by(t.articles.c.ingested_at, t.articles.c.id))
+        with self.engine.connect() as conn:
+            yield from conn.execute(q)
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            n = {name: conn.execute(select(func.count()).select_from(tab)).scalar_one()
+                 for name, tab in (("articles", t.articles), ("events", t.events), ("sites", t.sites),
+                                   ("entities", t.entities), ("places", t.places), ("quotes", t.quotes))}
+            n["duplicates"] = conn.execute(
+                select(func.count()).select_from(t.articles).where(t.articles.c.duplicate_of.is_not(None))
+            ).scalar_one()
+        return n
+
+    def article(self, article_id: str) -> dict | None:
+        """An article with its annotations and events, as a record like `eventwire extract`'s."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.articles, t.sites.c.name.label("site"))
+                .join(t.sites, t.sites.c.id == t.articles.c.site_id, isouter=True)
+                .where(t.articles.c.id == article_id)
+            ).mappings().first()
+            if row is None:
+                return None
+            rec = {"article": _article_dict(row)}
+            for key, tab in (("entities", t.entities), ("places", t.places), ("times", t.times),
+                             ("quotes", t.quotes)):
+                rows = conn.execute(select(tab).where(tab.c.article_id == article_id).order_by(tab.c.start))
+                rec[key] = [{k: v for k, v in r.items() if k not in ("id", "article_id")} for r in rows.mappings()]
+            ev_ids = [r[0] for r in conn.execute(
+                select(t.event_sources.c.event_id).where(t.event_sources.c.article_id == article_id)
+                .order_by(t.event_sources.c.start))]
+        rec["events"] = [self.event(e) for e in ev_ids]
+        return rec
+
+    def event(self, eid: str) -> dict | None:
+        """An event with its sources: each article and the evidence sentence it was read from."""
+        with self.engine.connect() as conn:
+            ev = conn.execute(select(t.events).where(t.events.c.id == eid)).mappings().first()
+            if ev is None:
+                return None
+            srcs = conn.execute(
+                select(t.event_sources, t.articles.c.title, t.articles.c.url, t.articles.c.published,
+                       t.articles.c.duplicate_of, t.sites.c.name.label("site"))
+                .join(t.articles, t.articles.c.id == t.event_sources.c.article_id)
+                .join(t.sites, t.sites.c.id == t.articles.c.site_id, isouter=True)
+                .where(t.event_sources.c.event_id == eid)
+            ).mappings().all()
+        out = event_dict(ev)
+        out["sources"] = [{
+            "article_id": s["article_id"], "site": s["site"], "title": s["title"], "url": s["url"],
+            "published": s["published"].isoformat() if s["published"] else None,
+            "duplicate_of": s["duplicate_of"], "evidence": s["evidence"], "start": s["start"], "end": s["end"],
+            "modality": s["modality"], "attributed_to": s["attributed_to"],
+        } for s in srcs]
+        return out
+
+
+def _article_dict(row) -> dict:
+    d = {k: row[k] for k in ("id", "input", "url", "site", "title", "language", "text", "duplicate_of",
+                             "similarity")}
+    for k in ("published", "retrieved"):
+        d[k] = row[k].isoformat() if row[k] else None
+    return d
+
+
+def event_dict(ev) -> dict:
+    loc = None
+    if ev["lat"] is not None:
+        loc = {"name": ev["location"], "lat": ev["lat"], "lon": ev["lon"], "country": ev["country"],
+               "geonameid": ev["geonameid"], "precision": ev["geo_precision"]}
+    return {
+        "id": ev["id"], "event_type": ev["event_type"], "sub_event_type": ev["sub_event_type"],
+        "actor1": ev["actor1"], "actor2": ev["actor2"], "assoc_actors": ev["assoc_actors"] or [],
+        "location": loc, "date": ev["date"], "date_precision": ev["date_precision"],
+        "fatalities": ev["fatalities"], "modality": ev["modality"], "attributed_to": ev["attributed_to"],
+        "confidence": ev["confidence"],
+    }
