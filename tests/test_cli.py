@@ -73,7 +73,7 @@ def test_no_command_is_a_usage_error():
 
 def test_directory_of_binaries_gives_one_line_each(tmp_path: Path):
     for i in range(3):
-        (tmp_path / f"blob{i}.bin").write_bytes(bytes(range(256)) * 40)
+        (tmp_path / f"blob{i}").write_bytes(bytes(range(256)) * 40)
     proc = run("extract", str(tmp_path))
     assert proc.returncode == 1
     assert_no_traceback(proc)
@@ -115,14 +115,24 @@ def test_invalid_utf8_is_read_with_a_warning(tmp_path: Path):
 
 def test_folder_with_one_bad_file_still_yields_the_others(tmp_path: Path):
     (tmp_path / "1.txt").write_text(WIRE)
-    (tmp_path / "2.bin").write_bytes(b"\x00" * 500)
+    (tmp_path / "2.page").write_bytes(b"\x00" * 500)
     (tmp_path / "3.txt").write_text(WIRE.replace("Rubaya", "Sake"))
     proc = run("extract", str(tmp_path))
     assert proc.returncode == 0
     assert_no_traceback(proc)
     recs = [json.loads(ln) for ln in proc.stdout.decode().splitlines()]
     assert [Path(r["article"]["input"]).name for r in recs] == ["1.txt", "3.txt"]
-    assert len(lines_of(proc.stderr)) == 1 and "2.bin" in proc.stderr.decode()
+    assert len(lines_of(proc.stderr)) == 1 and "2.page" in proc.stderr.decode()
+
+
+def test_folder_skips_files_that_are_not_articles(tmp_path: Path):
+    (tmp_path / "story.txt").write_text(WIRE)
+    (tmp_path / "gold.json").write_text('{"a": 1}')
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
+    proc = run("extract", str(tmp_path))
+    assert proc.returncode == 0
+    assert len(proc.stdout.decode().splitlines()) == 1
+    assert lines_of(proc.stderr) == ["eventwire: skipped 2 not an article file"]
 
 
 def test_non_english_article_keeps_text_and_says_what_was_skipped(tmp_path: Path):

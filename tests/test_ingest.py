@@ -132,3 +132,36 @@ def test_two_concurrent_ingests_neither_deadlock_nor_duplicate(corpus: Path, db:
     with Store(db) as s, s.engine.connect() as conn:
         ids = conn.execute(select(t.event_sources.c.event_id)).scalars().all()
     assert len(ids) == len(set(ids))  # no event stored twice
+
+
+def _snapshot(db: str) -> dict:
+    with Store(db) as s, s.engine.connect() as conn:
+        return {
+            "articles": sorted(conn.execute(select(t.articles.c.id, t.articles.c.duplicate_of, t.articles.c.title,
+                                                   t.articles.c.published, t.articles.c.text)).all()),
+            "events": sorted(tuple(r) for r in conn.execute(select(t.events)).all()),
+            "sources": sorted(conn.execute(select(t.event_sources.c.event_id, t.event_sources.c.article_id,
+                                                  t.event_sources.c.start, t.event_sources.c.end)).all()),
+            "entities": conn.execute(select(func.count()).select_from(t.entities)).scalar_one(),
+            "places": sorted(conn.execute(select(t.places.c.article_id, t.places.c.start, t.places.c.geonameid)).all()),
+        }
+
+
+def test_dask_workers_give_the_serial_result(corpus: Path, tmp_path: Path):
+    serial, parallel = str(tmp_path / "serial.db"), str(tmp_path / "parallel.db")
+    assert run("ingest", "--db", serial, "--quiet", str(corpus)).returncode == 0
+    proc = run("ingest", "--db", parallel, "--workers", "2", str(corpus))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "ingested 33 articles" in proc.stdout
+    assert proc.stderr.strip() == ""  # the cluster's own logging stays out of the user's way
+    a, b = _snapshot(serial), _snapshot(parallel)
+    assert a["articles"] == b["articles"]
+    assert a["events"] == b["events"]
+    assert a == b
+
+
+def test_unreachable_scheduler_is_one_clear_line(tmp_path: Path):
+    proc = run("ingest", "--db", str(tmp_path / "x.db"), "--scheduler", "tcp://127.0.0.1:9", str(SEED))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "cannot reach the Dask scheduler" in proc.stderr

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 
 from . import __version__
 from .config import Settings
@@ -25,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None,
                     help="spaCy pipeline to use (default: $EVENTWIRE_MODEL, else en_core_web_sm)")
     ex.add_argument("--url", help="the page's URL, when reading a single page")
-    ex.add_argument("--jsonl", action="store_true", help="always print JSON Lines, one record a line")
+    ex.add_argument("--pretty", action="store_true", help="indent each record (for reading one record)")
     ex.add_argument("--max-mb", type=float, default=20.0, help="refuse inputs larger than this (MB)")
 
     def db_option(p: argparse.ArgumentParser) -> None:
@@ -38,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
     ing.add_argument("--max-mb", type=float, default=20.0, help="refuse articles larger than this (MB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    ing.add_argument("--workers", type=int, help="run on a local Dask cluster of N worker processes")
+    ing.add_argument("--scheduler", help="run on a running Dask cluster (tcp://host:8786)")
 
     def filters(p: argparse.ArgumentParser) -> None:
         db_option(p)
@@ -80,21 +83,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_bytes
+    from .extract import extract_raw
     from .pipeline import Pipeline
     from .sources import iter_inputs
 
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
     pipeline = Pipeline(settings)
-    many = args.jsonl or len(args.paths) > 1 or any(p != "-" and _is_dir(p) for p in args.paths)
     done = failed = 0
+    skipped: Counter = Counter()
     for raw in iter_inputs(args.paths, settings.max_bytes):
-        if raw.error:
-            _fail(raw.name, raw.error)
+        if raw.skipped:
+            skipped[raw.skipped] += 1  # WARC requests, revisits, non-HTML...: expected, counted
+            continue
+        if raw.error or raw.data is None:
+            _fail(raw.name, raw.error or "no data")
             failed += 1
             continue
+        if args.url and raw.url is None:
+            raw.url = args.url
         try:
-            doc = extract_bytes(raw.data, raw.name, pipeline, url=args.url)
+            doc = extract_raw(raw, pipeline)
         except InputError as exc:
             _fail(raw.name, str(exc))
             failed += 1
@@ -107,20 +115,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
             _fail(raw.name, f"internal error ({type(exc).__name__}: {exc}); rerun with --debug")
             failed += 1
             continue
+        # One record per line: a single record is a JSON document, several are JSON Lines.
         rec = doc.to_record()
-        if many:
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2 if args.pretty else None) + "\n")
         sys.stdout.flush()
         done += 1
+    if skipped:
+        print("eventwire: skipped " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())),
+              file=sys.stderr)
     if failed and not done:
         return 1
     return 0
-
-
-def _is_dir(p: str) -> bool:
-    return os.path.isdir(p)
 
 
 def _fail(name: str, message: str) -> None:

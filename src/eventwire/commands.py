@@ -17,10 +17,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
 
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
     with Store(args.db) as store:
         bar = _progress_bar(args.quiet)
         try:
-            summary = ingest(args.paths, store, settings, progress=bar.update if bar else None)
+            if args.workers or args.scheduler:
+                from .batch import ingest_parallel, make_client
+
+                with make_client(args.workers, args.scheduler) as client:
+                    summary = ingest_parallel(args.paths, store, settings, client,
+                                              progress=bar.update if bar else None)
+            else:
+                summary = ingest(args.paths, store, settings, progress=bar.update if bar else None)
         finally:
             if bar:
                 bar.close()

@@ -54,12 +54,12 @@ class IngestSummary:
 class Ingester:
     """Holds the pipeline, the store and the near-duplicate index for one ingest run."""
 
-    def __init__(self, store: Store, settings: Settings | None = None):
+    def __init__(self, store: Store, settings: Settings | None = None, load_pipeline: bool = True):
         from .dedup import NearDuplicateIndex, signature_from_bytes
 
         self.store = store
         self.settings = settings or Settings()
-        self.pipeline = Pipeline(self.settings)
+        self.pipeline = Pipeline(self.settings) if load_pipeline else None
         self.index = NearDuplicateIndex()
         for aid, sig in store.signatures():
             self.index.add(aid, signature_from_bytes(sig, self.index.settings))
@@ -86,15 +86,7 @@ class Ingester:
             summary.already += 1
             return
         sig = signature(article.text, self.index.settings)
-        match = self.index.find(sig, article.text)
-        if match is not None:
-            original, similarity = match
-            # A copy is stored once and linked; its events are its original's, not new ones.
-            doc = Document(article, skipped=[f"all stages: near-duplicate of {original} ({similarity:.2f})"])
-            if self.store.add_document(doc, duplicate_of=original, similarity=similarity):
-                summary.duplicates += 1
-            else:
-                summary.already += 1
+        if self.store_if_duplicate(article, sig, summary):
             return
         doc = self.pipeline(article)
         if self.store.add_document(doc, signature=signature_bytes(sig)):
@@ -103,6 +95,21 @@ class Ingester:
             self.index.add(article.id, sig)
         else:
             summary.already += 1
+
+
+    def store_if_duplicate(self, article, sig, summary: IngestSummary) -> bool:
+        """Store ``article`` as a linked copy if it near-duplicates a stored original."""
+        match = self.index.find(sig, article.text)
+        if match is None:
+            return False
+        original, similarity = match
+        # A copy is stored once and linked; its events are its original's, not new ones.
+        doc = Document(article, skipped=[f"all stages: near-duplicate of {original} ({similarity:.2f})"])
+        if self.store.add_document(doc, duplicate_of=original, similarity=similarity):
+            summary.duplicates += 1
+        else:
+            summary.already += 1
+        return True
 
 
 def ingest(paths: list[str], store: Store, settings: Settings | None = None,

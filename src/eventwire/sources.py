@@ -1,4 +1,10 @@
-"""Where articles come from: files, folders (recursive), standard input."""
+"""Where articles come from: files, folders (recursive), standard input.
+
+WARC archives (``.warc``, ``.warc.gz``, or any file that starts like one) are read record by
+record through :mod:`eventwire.warc`; RSS/Atom feeds (``.rss``, ``.atom``, or any file whose
+root element is a feed's, ``.xml`` included) item by item through :mod:`eventwire.feeds`.
+Everything else is one article per file, as before.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, UsageError
 
@@ -40,9 +47,108 @@ def _read_file(path: Path, max_bytes: int) -> RawInput:
         return RawInput(str(path), None, exc.strerror or str(exc))
 
 
+WARC_SUFFIXES = (".warc", ".warc.gz")
+_SNIFF = 4096  # "WARC/1.x", or enough deflate data (block tables first) to decompress to it
+
+
+class _Prefixed:
+    """``head`` followed by the rest of ``stream``: standard input after sniffing, read once."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size is None or size < 0:
+                out, self._head = self._head + self._stream.read(), b""
+                return out
+            out, self._head = self._head[:size], self._head[size:]
+            return out
+        return self._stream.read(size)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+
+def _iter_stdin(max_bytes: int) -> Iterator[RawInput]:
+    from .feeds import iter_feed, looks_like_feed
+    from .warc import iter_warc_stream, looks_like_warc
+
+    stdin = sys.stdin.buffer
+    head = stdin.read(_SNIFF)
+    if looks_like_warc(head):
+        # An archive may be far larger than one article: stream it rather than read it whole.
+        yield from iter_warc_stream(_Prefixed(head, stdin), "-", max_bytes)
+        return
+    data = head + stdin.read(max_bytes + 1 - len(head)) if len(head) == _SNIFF else head
+    if len(data) > max_bytes:
+        yield RawInput("-", None, f"standard input is over the {max_bytes / 1e6:.0f} MB limit")
+    elif looks_like_feed(data):
+        yield from iter_feed(data, "-", max_bytes)
+    else:
+        yield RawInput("-", data)
+
+
+def _is_warc(path: Path) -> bool:
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return True
+    from .warc import looks_like_warc
+
+    try:
+        with path.open("rb") as fh:
+            return looks_like_warc(fh.read(_SNIFF))
+    except OSError:
+        return False  # _read_file reports why
+
+
+def _iter_file(path: Path, max_bytes: int) -> Iterator[RawInput]:
+    """One file: a WARC's records, a feed's items, or the file as one article."""
+    if _is_warc(path):
+        from .warc import iter_warc
+
+        yield from iter_warc(str(path), max_bytes)
+        return
+    raw = _read_file(path, max_bytes)
+    if raw.data is not None:
+        from .feeds import FEED_EXTENSIONS, iter_feed, looks_like_feed
+
+        # .rss/.atom are feeds by name (feedparser copes with odd prologs the sniff misses);
+        # any other file, .xml included, only when its root element is a feed's.
+        if path.name.lower().endswith(FEED_EXTENSIONS) or looks_like_feed(raw.data):
+            yield from iter_feed(raw.data, raw.name, max_bytes)
+            return
+    yield raw
+
+
+SKIP_NOT_ARTICLE = "not an article file"
+# Files a folder of news commonly holds beside the articles: data, code, media, documents.
+NOT_ARTICLE_SUFFIXES = frozenset({
+    ".json", ".jsonl", ".md", ".csv", ".tsv", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".py", ".js", ".css",
+    ".map", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff", ".mp3", ".mp4",
+    ".wav", ".ogg", ".webm", ".avi", ".mov", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip",
+    ".tar", ".7z", ".rar", ".exe", ".so", ".dll", ".bin", ".pyc", ".db", ".sqlite", ".lock", ".log", ".cdx",
+    ".woff", ".woff2", ".ttf", ".otf", ".eot",
+})
+
+
+def _not_an_article(path: Path) -> bool:
+    suffixes = [x.lower() for x in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] in NOT_ARTICLE_SUFFIXES or path.name.lower() in ("license", "readme")
+
+
 def iter_inputs(paths: list[str], max_bytes: int) -> Iterator[RawInput]:
     """Yield each input in order; folders are walked recursively in name order.
 
+    A WARC file yields one RawInput per record and a feed one per item (see
+    :mod:`eventwire.warc` and :mod:`eventwire.feeds`); records and items that are not
+    articles come with ``skipped`` set and no data. ``max_bytes`` bounds one article (one
+    file, feed, WARC payload or feed item), not a whole archive.
     A missing path is a usage error (raised before anything is read).
     """
     for p in paths:
@@ -50,11 +156,7 @@ def iter_inputs(paths: list[str], max_bytes: int) -> Iterator[RawInput]:
             raise UsageError(f"{p}: no such file or directory")
     for p in paths:
         if p == "-":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                yield RawInput("-", None, f"standard input is over the {max_bytes / 1e6:.0f} MB limit")
-            else:
-                yield RawInput("-", data)
+            yield from _iter_stdin(max_bytes)
             continue
         path = Path(p)
         if path.is_dir():
@@ -63,6 +165,10 @@ def iter_inputs(paths: list[str], max_bytes: int) -> Iterator[RawInput]:
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
             for f in files:
-                yield _read_file(f, max_bytes)
+                if _not_an_article(f):
+                    # Inside a folder only: a file named on the command line is always read.
+                    yield RawInput(str(f), None, skipped=SKIP_NOT_ARTICLE)
+                    continue
+                yield from _iter_file(f, max_bytes)
         else:
-            yield _read_file(path, max_bytes)
+            yield from _iter_file(path, max_bytes)

@@ -1,0 +1,136 @@
+"""Batch ingest on a Dask cluster: workers read and annotate, this process dedups and stores.
+
+The work is split in two steps so that the results are those of a serial run: workers
+read each input into an Article (cheap); this process drops what the store already has
+and near-duplicates, in input order; workers then run the pipeline on what is left
+(the spaCy pipeline loads once per worker process); this process stores the results in
+input order.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from functools import lru_cache
+
+from .config import Settings
+from .document import Document
+from .errors import EventwireError, InputError
+from .ingest import Ingester, IngestSummary
+from .models import Article
+from .sources import RawInput, iter_inputs
+from .store import Store
+
+
+@lru_cache(maxsize=2)
+def _worker_pipeline(settings: Settings):
+    from .pipeline import Pipeline
+
+    return Pipeline(settings)
+
+
+def read_task(raw: RawInput, settings: Settings) -> Article | str:
+    """On a worker: the Article, or a one-line reason it could not be read."""
+    from .reading import read_article
+
+    try:
+        return read_article(raw.data, raw.name, url=raw.url, max_bytes=settings.max_bytes,
+                            published=raw.published, retrieved=raw.retrieved, title=raw.title, is_html=raw.is_html)
+    except InputError as exc:
+        return str(exc)
+
+
+def annotate_task(article: Article, settings: Settings) -> Document:
+    """On a worker: run the pipeline; the spaCy Doc stays on the worker."""
+    doc = _worker_pipeline(settings)(article)
+    doc.spacy = None
+    return doc
+
+
+def make_client(workers: int | None, scheduler: str | None):
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - dask is a pinned dependency
+        raise EventwireError("dask[distributed] is not installed") from None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s")
+        except OSError as exc:
+            raise EventwireError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    import logging
+
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # the cluster's chatter is not the user's business
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def ingest_parallel(
+    paths: list[str], store: Store, settings: Settings, client,
+    progress: Callable[[IngestSummary], None] | None = None, window: int | None = None,
+) -> IngestSummary:
+    """Like ingest.ingest, with reading and annotation on ``client``'s workers."""
+    from .dedup import signature, signature_bytes
+
+    ingester = Ingester(store, settings, load_pipeline=False)
+    summary = IngestSummary()
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+    window = window or 4 * n_workers
+    t0 = time.perf_counter()
+    reads: deque = deque()  # (raw, future) in input order
+    annotations: deque = deque()  # (article, signature, future) in input order
+    inputs = iter(iter_inputs(paths, settings.max_bytes))
+    exhausted = False
+
+    def store_ready(block: bool) -> None:
+        while annotations and (block or annotations[0][2].done()):
+            article, sig, fut = annotations.popleft()
+            doc = fut.result()
+            if store.add_document(doc, signature=signature_bytes(sig)):
+                summary.stored += 1
+                summary.events += len(doc.events)
+            else:
+                summary.already += 1
+
+    try:
+        while True:
+            while not exhausted and len(reads) + len(annotations) < window:
+                raw = next(inputs, None)
+                if raw is None:
+                    exhausted = True
+                    break
+                if raw.skipped or raw.error or raw.data is None:
+                    ingester.ingest_one(raw, summary)  # counted and reported as in a serial run
+                    continue
+                reads.append((raw, client.submit(read_task, raw, settings, pure=False)))
+            if not reads and not annotations:
+                break
+            if reads:
+                raw, fut = reads.popleft()
+                got = fut.result()
+                if isinstance(got, str):
+                    summary.failed += 1
+                    print(f"eventwire: {raw.name}: {got}", file=sys.stderr)
+                elif store.has_article(got.id):
+                    summary.already += 1
+                else:
+                    sig = signature(got.text, ingester.index.settings)
+                    if ingester.index.find(sig, got.text) is not None:
+                        store_ready(block=True)  # its original must be in the store before the link
+                        ingester.store_if_duplicate(got, sig, summary)
+                    else:
+                        # Later articles must see this one as an original, as in a serial run.
+                        ingester.index.add(got.id, sig)
+                        annotations.append((got, sig, client.submit(annotate_task, got, settings, pure=False)))
+                store_ready(block=False)
+            else:
+                store_ready(block=True)
+            summary.seconds = time.perf_counter() - t0
+            if progress:
+                progress(summary)
+    finally:
+        summary.seconds = time.perf_counter() - t0
+    return summary
