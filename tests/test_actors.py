@@ -83,3 +83,10 @@ def test_named_speakers_become_people():
     assert ("Zorak Quimbly", "person") in [(e.text, e.kind) for e in got]
     # A dictionary or named organisation keeps its kind.
     assert ("Bright Dawn Org", "organization") in [(e.text, e.kind) for e in got]
+
+
+def test_supporters_of_someone_stay_protesters():
+    got = actors_of("Hundreds of pro-Morales demonstrators clashed with police while pro-regime forces watched "
+                    "in Bolivia.")
+    assert got["pro-Morales demonstrators"][1].startswith("Protesters")
+    assert got["pro-regime forces"][1].startswith("Pro-Government Militia")

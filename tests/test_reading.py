@@ -249,3 +249,13 @@ def test_hard_wrapped_text_is_unwrapped():
     cap = read_plaintext(text)
     assert cap.title == "Militants attack army post"
     assert "killing six soldiers and wounding four others, military sources said on Monday in a statement" in cap.body
+
+
+def test_declared_charset_is_honoured_without_a_warning(caplog):
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>t</title>'
+            '</head><body><article><p>' + "北京市政府周一宣布了新的交通管理措施，以减少城市空气污染。" * 5
+            + "</p></article></body></html>").encode("gb18030")
+    with caplog.at_level("WARNING"):
+        art = read_article(html, "cn.html")
+    assert "北京市政府" in art.text
+    assert not [r for r in caplog.records if "UTF-8" in r.getMessage()]

@@ -201,7 +201,8 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
                 canonical = name.replace(" of {country}", "").replace(" ({country})", "")
             else:
                 canonical = name.format(country=country)
-            if m.group("pro") and "Pro-" not in canonical:
+            # "pro-regime forces" are a militia; "pro-Morales demonstrators" are still protesters.
+            if m.group("pro") and "Pro-" not in canonical and kind in ("state_force", "armed_group"):
                 canonical = "Pro-Government Militia (" + (country or "unknown") + ")"
             found.append(Entity(text[s:e], s, e, kind, canonical))
             taken.append((s, e))

@@ -49,24 +49,28 @@ _EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's "no value seen" sentinel for affi
 
 @dataclass(frozen=True)
 class DedupSettings:
-    """Parameters of the detector.
+    """Parameters of the detector, chosen by measurement (``python benchmarks/dedup.py``).
 
-    Measured on fusion-dev (32 reports, 496 pairs; exact Jaccard of word-trigram sets):
-    the two gold copies score 0.818 (syndicated, with a boilerplate footer) and 0.711
-    (re-spun); the best non-copy pair scores 0.042 (a same-town distractor), same-event
-    reports by other outlets at most 0.037. Bigrams separate less well (non-copies up to
-    0.102) and 4-/5-grams punish synonym swaps harder (re-spun copy 0.62 / 0.55), so
-    trigrams. On the synthetic benchmark a re-spin with ~10% of words substituted scores
-    about 0.55 (min ~0.45), and distinct documents stay below 0.1 even when they share
-    a boilerplate frame. A threshold of 0.3 sits in the gap with a wide margin on both
-    sides, also against MinHash estimation error (sd ~0.04 with 128 permutations).
+    Similarity is the Jaccard index of word-trigram sets; shingles do not span paragraph
+    breaks. On fusion-dev (32 reports, 496 pairs) the two gold copies score 0.822
+    (syndicated, new headline, boilerplate footer) and 0.759 (re-spun); the best non-copy
+    pair scores 0.044 (a same-town distractor) and same-event reports by other outlets at
+    most 0.039. Bigrams let non-copies reach 0.099; 4- and 5-grams cost the re-spun copy
+    more (0.699, 0.639): trigrams separate best. On the 10,000-document synthetic stream,
+    copies score at least 0.41 (re-spun with ~10% of words swapped: p1 0.47, median 0.58;
+    truncated to 50-90%: p1 0.52; exact: p1 0.80) and distinct documents at most 0.17
+    (two real articles from one site's press-release template; two outlets' reports of
+    one court case reach 0.12; documents sharing an outlet frame stay under 0.11). The
+    threshold 0.3 sits in that gap, about 0.13 from either side, i.e. over 3 standard
+    deviations of the 128-permutation MinHash estimate (sd <= 0.044).
     """
 
     num_perm: int = 128
     threshold: float = 0.3  # minimum Jaccard of trigram sets for a copy
     shingle: int = 3  # words per shingle
-    # LSH retrieves candidates from a lower threshold so that true copies whose estimate
-    # falls just under the S-curve's midpoint are not lost before verification.
+    # LSH retrieves candidates from a lower threshold (datasketch picks 28 bands of 2 rows:
+    # P(candidate) is 0.93 at J=0.3 and 0.99 at J=0.4) so copies near the threshold are
+    # not lost before verification; candidates are then checked against ``threshold``.
     candidate_threshold: float = 0.2
     # Bodies with fewer word tokens than this are only duplicates of identical bodies: a
     # couple of shared stock phrases would otherwise give two short texts a high Jaccard.

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import InputError
 from ..models import Article
-from .decode import decode_text, looks_binary, maybe_gunzip
+from .decode import declared_charset, decode_text, looks_binary, maybe_gunzip
 from .html import looks_like_html, read_html
 from .language import detect_language
 from .plaintext import read_plaintext
@@ -61,7 +61,7 @@ def read_article(
         raise InputError("input is empty")
     if looks_binary(data):
         raise InputError("input is binary, not text or HTML")
-    text, _enc = decode_text(data)
+    text, _enc = decode_text(data, declared_charset(data))
 
     retrieved = None
     site = None

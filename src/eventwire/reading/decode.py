@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 
 from ..errors import InputError
@@ -40,6 +41,20 @@ def looks_binary(data: bytes) -> bool:
     return ctrl / len(head) > 0.05
 
 
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+
+
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252",
+              "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254",
+              "tis-620": "cp874", "ks_c_5601-1987": "cp949", "euc-kr": "cp949", "shift_jis": "cp932"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares for itself in its first 4 KB, if any."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes to str; returns (text, encoding used).
 
@@ -51,6 +66,8 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # Browsers read these labels as their supersets (WHATWG Encoding Standard); so do we.
+    declared = _SUPERSETS.get((declared or "").lower(), declared)
     for enc in filter(None, [declared]):
         try:
             return data.decode(enc), enc
