@@ -1,0 +1,102 @@
+"""Ingest throughput: serial against a local Dask cluster, and the store's share of the time.
+
+Inputs: the article-extraction-benchmark pages and the WARC excerpt (../shared/data).
+Prints, in one process:
+  - extraction alone (read + pipeline, nothing stored): articles/s;
+  - serial ingest into a fresh SQLite store: articles/s, and the store's cost over
+    extraction alone (target: at most 10 %);
+  - ingest with --workers N (default 2) into another fresh store: articles/s and the
+    speed-up over serial (target: at least 1.7x with 2 workers), cluster start-up
+    reported apart.
+
+    python benchmarks/ingest.py [--limit N] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, help="only the first N benchmark pages")
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args()
+    pages = sorted((DATA / "article-extraction-benchmark" / "html").glob("*.html.gz"))[: a.limit]
+    warc = DATA / "warc" / "cc-main-2020-34-excerpt.warc.gz"
+    if not pages:
+        print("benchmark pages not found; skipping")
+        return 0
+
+    from eventwire.config import Settings
+    from eventwire.pipeline import Pipeline
+    from eventwire.reading import read_article
+    from eventwire.sources import iter_inputs
+    from eventwire.store import Store
+
+    work = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
+    corpus = work / "corpus"
+    corpus.mkdir()
+    for p in pages:
+        shutil.copy(p, corpus)
+    shutil.copy(warc, corpus)
+    settings = Settings()
+    raws = [r for r in iter_inputs([str(corpus)], settings.max_bytes) if r.data is not None]
+    pipe = Pipeline(settings)
+    pipe(read_article(raws[0].data, raws[0].name))  # load the model and tables once, outside the timings
+
+    t0 = time.perf_counter()
+    n = 0
+    for r in raws:
+        try:
+            art = read_article(r.data, r.name, url=r.url, retrieved=r.retrieved, is_html=r.is_html)
+        except Exception:
+            continue
+        pipe(art)
+        n += 1
+    extract_s = time.perf_counter() - t0
+
+    from eventwire.ingest import ingest
+
+    with Store(str(work / "serial.db")) as store:
+        t0 = time.perf_counter()
+        s1 = ingest([str(corpus)], store, settings)
+        serial_s = time.perf_counter() - t0
+
+    from eventwire.batch import ingest_parallel, make_client
+
+    t0 = time.perf_counter()
+    client = make_client(a.workers, None)
+    # Warm the workers (model load) so start-up is reported apart from throughput.
+    client.run(lambda: __import__("eventwire.batch", fromlist=["_worker_pipeline"])._worker_pipeline(settings))
+    startup_s = time.perf_counter() - t0
+    with Store(str(work / "parallel.db")) as store:
+        t0 = time.perf_counter()
+        s2 = ingest_parallel([str(corpus)], store, settings, client)
+        parallel_s = time.perf_counter() - t0
+    client.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+    total = s1.ingested + s1.already + s1.failed
+    print(f"inputs: {len(pages)} benchmark pages + WARC excerpt = {len(raws)} readable documents")
+    print(f"extraction alone (read + pipeline): {n / extract_s:.2f} articles/s ({extract_s:.1f} s)")
+    print(f"serial ingest: {s1.ingested} articles in {serial_s:.1f} s = {s1.ingested / serial_s:.2f} articles/s "
+          f"({total} inputs handled)")
+    print(f"store's share: serial ingest costs {100 * (serial_s / extract_s - 1):+.1f} % over extraction alone "
+          "(target <= +10 %; includes dedup signatures and the store's writes)")
+    print(f"--workers {a.workers}: {s2.ingested} articles in {parallel_s:.1f} s = "
+          f"{s2.ingested / parallel_s:.2f} articles/s; speed-up {serial_s / parallel_s:.2f}x over serial "
+          f"(target >= 1.7x); cluster start-up and model load {startup_s:.1f} s, not included")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
