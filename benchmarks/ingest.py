@@ -71,12 +71,12 @@ def main() -> int:
         s1 = ingest([str(corpus)], store, settings)
         serial_s = time.perf_counter() - t0
 
-    from eventwire.batch import ingest_parallel, make_client
+    from eventwire.batch import ingest_parallel, make_client, warm_worker
 
     t0 = time.perf_counter()
     client = make_client(a.workers, None)
     # Warm the workers (model load) so start-up is reported apart from throughput.
-    client.run(lambda: __import__("eventwire.batch", fromlist=["_worker_pipeline"])._worker_pipeline(settings))
+    client.run(warm_worker, settings)
     startup_s = time.perf_counter() - t0
     with Store(str(work / "parallel.db")) as store:
         t0 = time.perf_counter()

@@ -31,6 +31,18 @@ def _worker_pipeline(settings: Settings):
     return Pipeline(settings)
 
 
+_WARM_TEXT = (b"Published 1 May 2020\n\nGovernment troops seized the town of Idlib from rebels on Monday, "
+              b"killing 3 fighters, the army said in a statement to Reuters.\n")
+
+
+def warm_worker(settings: Settings) -> bool:
+    """Load the model, gazetteer and tables on a worker before the stream starts."""
+    from .reading import read_article
+
+    _worker_pipeline(settings)(read_article(_WARM_TEXT, "warm-up"))
+    return True
+
+
 def read_task(raw: RawInput, settings: Settings) -> Article | str:
     """On a worker: the Article, or a one-line reason it could not be read."""
     from .reading import read_article
@@ -77,8 +89,9 @@ def ingest_parallel(
 
     ingester = Ingester(store, settings, load_pipeline=False)
     summary = IngestSummary()
+    client.run(warm_worker, settings)  # every worker loads the pipeline once, all at the same time
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    window = window or 4 * n_workers
+    window = window or 32 * n_workers  # deep enough that one long article does not idle the workers
     t0 = time.perf_counter()
     reads: deque = deque()  # (raw, future) in input order
     annotations: deque = deque()  # (article, signature, future) in input order
@@ -105,7 +118,7 @@ def ingest_parallel(
                 if raw.skipped or raw.error or raw.data is None:
                     ingester.ingest_one(raw, summary)  # counted and reported as in a serial run
                     continue
-                reads.append((raw, client.submit(read_task, raw, settings, pure=False)))
+                reads.append((raw, client.submit(read_task, raw, settings, pure=False, priority=10)))
             if not reads and not annotations:
                 break
             if reads:
