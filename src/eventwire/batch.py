@@ -85,7 +85,7 @@ def ingest_parallel(
     progress: Callable[[IngestSummary], None] | None = None, window: int | None = None,
 ) -> IngestSummary:
     """Like ingest.ingest, with reading and annotation on ``client``'s workers."""
-    from .dedup import signature, signature_bytes
+    from .dedup import signature
 
     ingester = Ingester(store, settings, load_pipeline=False)
     summary = IngestSummary()
@@ -101,12 +101,7 @@ def ingest_parallel(
     def store_ready(block: bool) -> None:
         while annotations and (block or annotations[0][2].done()):
             article, sig, fut = annotations.popleft()
-            doc = fut.result()
-            if store.add_document(doc, signature=signature_bytes(sig)):
-                summary.stored += 1
-                summary.events += len(doc.events)
-            else:
-                summary.already += 1
+            ingester.store_original(fut.result(), sig, summary)
 
     try:
         while True:
@@ -130,13 +125,13 @@ def ingest_parallel(
                 elif store.has_article(got.id):
                     summary.already += 1
                 else:
-                    sig = signature(got.text, ingester.index.settings)
-                    if ingester.index.find(sig, got.text) is not None:
+                    sig = signature(got.text, ingester.dedup)
+                    if ingester.near_duplicate(sig) is not None:
                         store_ready(block=True)  # its original must be in the store before the link
                         ingester.store_if_duplicate(got, sig, summary)
                     else:
                         # Later articles must see this one as an original, as in a serial run.
-                        ingester.index.add(got.id, sig)
+                        ingester.pending[got.id] = sig
                         annotations.append((got, sig, client.submit(annotate_task, got, settings, pure=False)))
                 store_ready(block=False)
             else:

@@ -37,9 +37,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 print(line)
             print(f"store: {_safe_url(store.url)}")
-    # Failure only when nothing at all could be taken in (an all-duplicate rerun is a success).
-    nothing = summary.ingested == 0 and summary.already == 0 and (summary.failed or not summary.skipped)
-    return 1 if nothing else 0
+    # Failure only when nothing at all could be taken in (a rerun that finds everything stored succeeds).
+    if summary.ingested == 0 and summary.already == 0:
+        print("eventwire: nothing could be ingested", file=sys.stderr)
+        return 1
+    return 0
 
 
 class _Bar:

@@ -218,6 +218,30 @@ def _is_empty(sig: MinHash) -> bool:
     return bool(np.all(np.asarray(sig.hashvalues) == _EMPTY))
 
 
+@lru_cache(maxsize=4)
+def _bands(settings: DedupSettings) -> tuple[int, int]:
+    """(bands, rows) of the LSH banding that MinHashLSH picks for the candidate threshold."""
+    lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
+    return lsh.b, lsh.r
+
+
+def band_keys(sig: MinHash, settings: DedupSettings = DEFAULT_SETTINGS) -> list[tuple[int, int]]:
+    """(band, key) pairs of a signature: two articles sharing any pair are LSH candidates.
+
+    The same banding as the in-memory index, as signed 64-bit keys, so that a database
+    can hold the index (an indexed table of pairs) instead of memory.
+    """
+    if _is_empty(sig):
+        return []
+    b, r = _bands(settings)
+    values = np.asarray(sig.hashvalues, dtype=np.uint64)
+    out = []
+    for i in range(b):
+        digest = hashlib.blake2b(values[i * r:(i + 1) * r].tobytes(), digest_size=8).digest()
+        out.append((i, int.from_bytes(digest, "big", signed=True)))
+    return out
+
+
 class NearDuplicateIndex:
     """In-memory LSH index of article signatures that answers "is this a copy, and of what?".
 

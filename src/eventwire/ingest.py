@@ -55,17 +55,32 @@ class Ingester:
     """Holds the pipeline, the store and the near-duplicate index for one ingest run."""
 
     def __init__(self, store: Store, settings: Settings | None = None, load_pipeline: bool = True):
-        from .dedup import NearDuplicateIndex, signature_from_bytes
+        from .dedup import DedupSettings
 
         self.store = store
         self.settings = settings or Settings()
         self.pipeline = Pipeline(self.settings) if load_pipeline else None
-        self.index = NearDuplicateIndex()
-        for aid, sig in store.signatures():
-            self.index.add(aid, signature_from_bytes(sig, self.index.settings))
+        self.dedup = DedupSettings()
+        # Originals handed to workers but not stored yet (batch mode); the store holds the rest,
+        # so memory does not grow with the size of the store.
+        self.pending: dict[str, object] = {}
+
+    def near_duplicate(self, sig) -> tuple[str, float] | None:
+        """(original id, similarity) of the closest stored or pending original above the threshold."""
+        from .dedup import band_keys, signature_from_bytes
+
+        best: tuple[str, float] | None = None
+        candidates = [(aid, signature_from_bytes(b, self.dedup))
+                      for aid, b in self.store.near_duplicate_candidates(band_keys(sig, self.dedup))]
+        candidates += list(self.pending.items())
+        for aid, other in candidates:  # oldest first: ties go to the earliest original
+            sim = float(sig.jaccard(other))
+            if sim >= self.dedup.threshold and (best is None or sim > best[1]):
+                best = (aid, sim)
+        return best
 
     def ingest_one(self, raw: RawInput, summary: IngestSummary) -> None:
-        from .dedup import signature, signature_bytes
+        from .dedup import signature
 
         if raw.skipped:
             summary.skipped[raw.skipped] += 1
@@ -85,21 +100,25 @@ class Ingester:
         if self.store.has_article(article.id):
             summary.already += 1
             return
-        sig = signature(article.text, self.index.settings)
+        sig = signature(article.text, self.dedup)
         if self.store_if_duplicate(article, sig, summary):
             return
-        doc = self.pipeline(article)
-        if self.store.add_document(doc, signature=signature_bytes(sig)):
+        self.store_original(self.pipeline(article), sig, summary)
+
+    def store_original(self, doc: Document, sig, summary: IngestSummary) -> None:
+        from .dedup import band_keys, signature_bytes
+
+        if self.store.add_document(doc, signature=signature_bytes(sig), bands=band_keys(sig, self.dedup)):
             summary.stored += 1
             summary.events += len(doc.events)
-            self.index.add(article.id, sig)
         else:
             summary.already += 1
+        self.pending.pop(doc.article.id, None)
 
 
     def store_if_duplicate(self, article, sig, summary: IngestSummary) -> bool:
         """Store ``article`` as a linked copy if it near-duplicates a stored original."""
-        match = self.index.find(sig, article.text)
+        match = self.near_duplicate(sig)
         if match is None:
             return False
         original, similarity = match

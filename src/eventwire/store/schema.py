@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -136,4 +137,14 @@ event_sources = Table(
     Column("trigger", Text, nullable=True),
     Index("ix_event_sources_event", "event_id"),
     Index("ix_event_sources_article", "article_id"),
+)
+
+# The near-duplicate index: MinHash LSH band keys of every original article (dedup.band_keys).
+# Held by the database, so memory stays flat however large the store grows, and concurrent
+# ingests see each other's articles.
+lsh_bands = Table(
+    "lsh_bands", metadata,
+    Column("band", Integer, primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("article_id", String(40), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
 )

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text, tuple_
 
 from ..document import Document
 from . import schema as t
@@ -64,7 +64,8 @@ class Store:
             return conn.execute(select(t.articles.c.id).where(t.articles.c.id == article_id)).first() is not None
 
     def add_document(self, doc: Document, signature: bytes | None = None,
-                     duplicate_of: str | None = None, similarity: float | None = None) -> bool:
+                     duplicate_of: str | None = None, similarity: float | None = None,
+                     bands: list[tuple[int, int]] | None = None) -> bool:
         """Store an article with all its annotations in one transaction; False if it was there already."""
         art = doc.article
         with self.engine.begin() as conn:
@@ -80,6 +81,8 @@ class Store:
             if inserted.first() is None:
                 return False  # stored before (or by a concurrent ingest a moment ago)
             self._add_annotations(conn, doc)
+            if bands:
+                conn.execute(insert(t.lsh_bands), [{"band": b, "key": k, "article_id": art.id} for b, k in bands])
             if self.dialect == "sqlite":
                 conn.execute(text("INSERT INTO articles_fts (article_id, title, text) VALUES (:i, :ti, :tx)"),
                              {"i": art.id, "ti": art.title or "", "tx": art.text})
@@ -120,6 +123,17 @@ class Store:
             ))
 
     # ---- reading -------------------------------------------------------------------------
+
+    def near_duplicate_candidates(self, bands: list[tuple[int, int]]) -> list[tuple[str, bytes]]:
+        """(id, signature) of stored originals sharing an LSH band key, oldest first."""
+        if not bands:
+            return []
+        ids = select(t.lsh_bands.c.article_id).where(tuple_(t.lsh_bands.c.band, t.lsh_bands.c.key).in_(bands))
+        q = (select(t.articles.c.id, t.articles.c.signature)
+             .where(t.articles.c.id.in_(ids), t.articles.c.signature.is_not(None))
+             .order_by(t.articles.c.ingested_at, t.articles.c.id))
+        with self.engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(q)]
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """(article id, MinHash bytes) of every original article, oldest first."""
