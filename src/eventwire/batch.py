@@ -61,6 +61,17 @@ def annotate_task(article: Article, settings: Settings) -> Document:
     return doc
 
 
+def _outcome(fut, name: str, summary: IngestSummary):
+    """A task's result, or None after one line on stderr when the task failed on its worker."""
+    try:
+        return fut.result()
+    except Exception as exc:  # a bug or a lost worker costs this article, not the run
+        summary.failed += 1
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"eventwire: {name}: failed on a worker ({type(exc).__name__}: {first})", file=sys.stderr)
+        return None
+
+
 def make_client(workers: int | None, scheduler: str | None):
     try:
         from dask.distributed import Client, LocalCluster
@@ -101,7 +112,9 @@ def ingest_parallel(
     def store_ready(block: bool) -> None:
         while annotations and (block or annotations[0][2].done()):
             article, sig, fut = annotations.popleft()
-            ingester.store_original(fut.result(), sig, summary)
+            doc = _outcome(fut, article.input or article.id, summary)
+            if doc is not None:
+                ingester.store_original(doc, sig, summary)
 
     try:
         while True:
@@ -118,8 +131,10 @@ def ingest_parallel(
                 break
             if reads:
                 raw, fut = reads.popleft()
-                got = fut.result()
-                if isinstance(got, str):
+                got = _outcome(fut, raw.name, summary)
+                if got is None:
+                    pass
+                elif isinstance(got, str):
                     summary.failed += 1
                     print(f"eventwire: {raw.name}: {got}", file=sys.stderr)
                 elif store.has_article(got.id):
