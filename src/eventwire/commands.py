@@ -7,8 +7,10 @@ import json
 import sys
 from contextlib import nullcontext
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .config import Settings
-from .errors import UsageError
+from .errors import EventwireError, UsageError
 from .store import Store
 from .store.query import ArticleFilter, EventFilter, find_articles, find_events
 
@@ -30,6 +32,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                                               progress=bar.update if bar else None)
             else:
                 summary = ingest(args.paths, store, settings, progress=bar.update if bar else None)
+        except SQLAlchemyError as exc:
+            msg = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["database error"])[0]
+            raise EventwireError(f"the store failed: {msg}; what was committed before is kept") from None
         finally:
             if bar:
                 bar.close()
