@@ -84,6 +84,13 @@ def make_client(workers: int | None, scheduler: str | None):
             raise EventwireError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     import logging
 
+    import dask
+
+    # The workers' sampling profiler and monitors take the GIL from the pipeline many times a
+    # second; eventwire needs neither (the settings travel to the spawned workers).
+    dask.config.set({"distributed.worker.profile.enabled": False,
+                     "distributed.worker.profile.interval": "10s", "distributed.worker.profile.cycle": "1000s",
+                     "distributed.admin.system-monitor.interval": "5s"})
     for name in ("distributed", "dask"):
         logging.getLogger(name).setLevel(logging.ERROR)  # the cluster's chatter is not the user's business
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
