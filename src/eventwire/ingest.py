@@ -42,13 +42,17 @@ class IngestSummary:
     def lines(self) -> list[str]:
         rate = self.ingested / self.seconds if self.seconds else 0.0
         out = [
-            f"ingested {self.ingested} articles ({self.stored} new, {self.duplicates} near-duplicates linked "
-            f"to their original), {self.events} events, in {self.seconds:.1f} s ({rate:.2f} articles/s)",
+            f"ingested {_n(self.ingested, 'article')} ({self.stored} new, {self.duplicates} near-duplicates "
+            f"linked to their original), {_n(self.events, 'event')}, in {self.seconds:.1f} s ({rate:.2f} articles/s)",
             f"already in the store: {self.already}; unreadable: {self.failed}",
         ]
         if self.skipped:
             out.append("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))
         return out
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class Ingester:
