@@ -127,3 +127,34 @@ def test_duplicates_are_linked_and_their_events_not_counted(store, seed_doc):
     assert [(a["id"], a["duplicate_of"]) for a in arts] == [("copy-1", seed_doc.article.id)]
     assert store.counts()["duplicates"] == 1
     assert len(list(find_events(store, EventFilter()))) == len(seed_doc.events)
+
+
+def test_migration_0002_indexes_articles_stored_before_it(tmp_path, seed_doc):
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import select
+
+    from eventwire.dedup import band_keys, signature, signature_bytes
+    from eventwire.store import schema as t
+    from eventwire.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
+    with engine.begin() as conn:  # a store as revision 0001 made it, holding one article
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        sig = signature(seed_doc.article.text)
+        conn.execute(t.articles.insert().values(
+            id="old-1", text=seed_doc.article.text, content_hash="x", signature=signature_bytes(sig),
+            ingested_at=__import__("datetime").datetime.now()))
+    engine.dispose()
+    store = Store(str(tmp_path / "old.db"))  # opening upgrades to head
+    with store.engine.connect() as conn:
+        keys = conn.execute(select(t.lsh_bands.c.band, t.lsh_bands.c.key).where(
+            t.lsh_bands.c.article_id == "old-1")).all()
+    assert sorted(keys) == sorted(band_keys(sig))
+    assert [aid for aid, _ in store.near_duplicate_candidates(band_keys(sig))] == ["old-1"]
+    store.close()
