@@ -237,7 +237,8 @@ def band_keys(sig: MinHash, settings: DedupSettings = DEFAULT_SETTINGS) -> list[
     values = np.asarray(sig.hashvalues, dtype=np.uint64)
     out = []
     for i in range(b):
-        digest = hashlib.blake2b(values[i * r:(i + 1) * r].tobytes(), digest_size=8).digest()
+        # The band number is part of the hash, so a key alone names its band (one indexed IN).
+        digest = hashlib.blake2b(i.to_bytes(2, "big") + values[i * r:(i + 1) * r].tobytes(), digest_size=8).digest()
         out.append((i, int.from_bytes(digest, "big", signed=True)))
     return out
 

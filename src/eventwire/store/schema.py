@@ -144,7 +144,7 @@ event_sources = Table(
 # ingests see each other's articles.
 lsh_bands = Table(
     "lsh_bands", metadata,
-    Column("band", Integer, primary_key=True),
     Column("key", BigInteger, primary_key=True),
     Column("article_id", String(40), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("band", Integer, nullable=False),
 )

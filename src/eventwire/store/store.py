@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select, text, tuple_
+from sqlalchemy import Engine, func, insert, select, text
 
 from ..document import Document
 from . import schema as t
@@ -128,7 +128,8 @@ class Store:
         """(id, signature) of stored originals sharing an LSH band key, oldest first."""
         if not bands:
             return []
-        ids = select(t.lsh_bands.c.article_id).where(tuple_(t.lsh_bands.c.band, t.lsh_bands.c.key).in_(bands))
+        # Keys carry their band (dedup.band_keys), so one primary-key lookup per key finds them.
+        ids = select(t.lsh_bands.c.article_id).where(t.lsh_bands.c.key.in_([k for _b, k in bands]))
         q = (select(t.articles.c.id, t.articles.c.signature)
              .where(t.articles.c.id.in_(ids), t.articles.c.signature.is_not(None))
              .order_by(t.articles.c.ingested_at, t.articles.c.id))

@@ -17,11 +17,11 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "lsh_bands",
-        sa.Column("band", sa.Integer(), nullable=False),
         sa.Column("key", sa.BigInteger(), nullable=False),
         sa.Column("article_id", sa.String(length=40), nullable=False),
+        sa.Column("band", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("band", "key", "article_id"),
+        sa.PrimaryKeyConstraint("key", "article_id"),
     )
     # Stores made before this revision: index their originals from the signatures they kept.
     from eventwire.dedup import DedupSettings, band_keys, signature_from_bytes
