@@ -54,6 +54,15 @@ def read_task(raw: RawInput, settings: Settings) -> Article | str:
         return str(exc)
 
 
+def key_task(article: Article | str) -> str | tuple[str, bytes]:
+    """On a worker: the article's id and MinHash, so that only these travel to this process."""
+    from .dedup import signature, signature_bytes
+
+    if isinstance(article, str):
+        return article
+    return article.id, signature_bytes(signature(article.text))
+
+
 def annotate_task(article: Article, settings: Settings) -> Document:
     """On a worker: run the pipeline; the spaCy Doc stays on the worker."""
     doc = _worker_pipeline(settings)(article)
@@ -103,7 +112,7 @@ def ingest_parallel(
     progress: Callable[[IngestSummary], None] | None = None, window: int | None = None,
 ) -> IngestSummary:
     """Like ingest.ingest, with reading and annotation on ``client``'s workers."""
-    from .dedup import signature
+    from .dedup import signature_from_bytes
 
     ingester = Ingester(store, settings, load_pipeline=False)
     summary = IngestSummary()
@@ -117,11 +126,12 @@ def ingest_parallel(
     exhausted = False
 
     def store_ready(block: bool) -> None:
-        while annotations and (block or annotations[0][2].done()):
-            article, sig, fut = annotations.popleft()
-            doc = _outcome(fut, article.input or article.id, summary)
+        while annotations and (block or annotations[0][3].done()):
+            name, aid, sig, fut = annotations.popleft()
+            doc = _outcome(fut, name, summary)
             if doc is not None:
                 ingester.store_original(doc, sig, summary)
+            ingester.pending.pop(aid, None)
 
     try:
         while True:
@@ -133,28 +143,33 @@ def ingest_parallel(
                 if raw.skipped or raw.error or raw.data is None:
                     ingester.ingest_one(raw, summary)  # counted and reported as in a serial run
                     continue
-                reads.append((raw, client.submit(read_task, raw, settings, pure=False, priority=10)))
+                art = client.submit(read_task, raw, settings, pure=False, priority=10)
+                # The article stays on the worker; its id and signature are all this process needs.
+                reads.append((raw, art, client.submit(key_task, art, pure=False, priority=10)))
             if not reads and not annotations:
                 break
             if reads:
-                raw, fut = reads.popleft()
-                got = _outcome(fut, raw.name, summary)
+                raw, art, key = reads.popleft()
+                got = _outcome(key, raw.name, summary)
                 if got is None:
                     pass
                 elif isinstance(got, str):
                     summary.failed += 1
                     print(f"eventwire: {raw.name}: {got}", file=sys.stderr)
-                elif store.has_article(got.id):
+                elif store.has_article(got[0]):
                     summary.already += 1
                 else:
-                    sig = signature(got.text, ingester.dedup)
+                    aid, sig = got[0], signature_from_bytes(got[1], ingester.dedup)
                     if ingester.near_duplicate(sig) is not None:
                         store_ready(block=True)  # its original must be in the store before the link
-                        ingester.store_if_duplicate(got, sig, summary)
+                        article = _outcome(art, raw.name, summary)
+                        if article is not None:
+                            ingester.store_if_duplicate(article, sig, summary)
                     else:
                         # Later articles must see this one as an original, as in a serial run.
-                        ingester.pending[got.id] = sig
-                        annotations.append((got, sig, client.submit(annotate_task, got, settings, pure=False)))
+                        ingester.pending[aid] = sig
+                        annotations.append((raw.name, aid, sig,
+                                            client.submit(annotate_task, art, settings, pure=False)))
                 store_ready(block=False)
             else:
                 store_ready(block=True)
