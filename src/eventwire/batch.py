@@ -160,11 +160,12 @@ def ingest_parallel(
                     summary.already += 1
                 else:
                     aid, sig = got[0], signature_from_bytes(got[1], ingester.dedup)
-                    if ingester.near_duplicate(sig) is not None:
+                    match = ingester.near_duplicate(sig)
+                    if match is not None:
                         store_ready(block=True)  # its original must be in the store before the link
                         article = _outcome(art, raw.name, summary)
                         if article is not None:
-                            ingester.store_if_duplicate(article, sig, summary)
+                            ingester.store_if_duplicate(article, sig, summary, match)
                     else:
                         # Later articles must see this one as an original, as in a serial run.
                         ingester.pending[aid] = sig

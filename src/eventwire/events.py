@@ -356,14 +356,19 @@ def _candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, place
     return c
 
 
-def _state_forces(c: Candidate, doc: Document, places: list[Place]) -> Entity | None:
+def _event_country(c: Candidate, places: list[Place]) -> str | None:
+    """The country of the event's place, else the one most of the article's places lie in (its name)."""
     from .actors import country_name
 
     code = c.place.country if c.place and c.place.country else None
     if code is None:
         counts = Counter(p.country for p in places if p.country)
         code = counts.most_common(1)[0][0] if counts else None
-    country = country_name(code) if code else None
+    return country_name(code) if code else None
+
+
+def _state_forces(c: Candidate, doc: Document, places: list[Place]) -> Entity | None:
+    country = _event_country(c, places)
     if country is None:
         return None
     return Entity("", 0, 0, "state_force", f"Military Forces of {country}")
@@ -646,13 +651,7 @@ def _confidence(c: Candidate) -> float:
 
 def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
     """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)'."""
-    from .actors import country_name
-
-    code = c.place.country if c.place and c.place.country else None
-    if code is None:
-        counts = Counter(p.country for p in doc.places if p.country)
-        code = counts.most_common(1)[0][0] if counts else None
-    country = country_name(code) if code else None
+    country = _event_country(c, doc.places)
     return f"{who} ({country})" if country else who
 
 

@@ -120,9 +120,10 @@ class Ingester:
         self.pending.pop(doc.article.id, None)
 
 
-    def store_if_duplicate(self, article, sig, summary: IngestSummary) -> bool:
-        """Store ``article`` as a linked copy if it near-duplicates a stored original."""
-        match = self.near_duplicate(sig)
+    def store_if_duplicate(self, article, sig, summary: IngestSummary,
+                           match: tuple[str, float] | None = None) -> bool:
+        """Store ``article`` as a linked copy if it near-duplicates a stored original (``match`` if known)."""
+        match = match or self.near_duplicate(sig)
         if match is None:
             return False
         original, similarity = match

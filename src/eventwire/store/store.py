@@ -9,7 +9,6 @@ ignored by the database's own conflict handling).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, insert, select, text
@@ -135,14 +134,6 @@ class Store:
              .order_by(t.articles.c.ingested_at, t.articles.c.id))
         with self.engine.connect() as conn:
             return [(r[0], r[1]) for r in conn.execute(q)]
-
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        """(article id, MinHash bytes) of every original article, oldest first."""
-        q = (select(t.articles.c.id, t.articles.c.signature)
-             .where(t.articles.c.signature.is_not(None), t.articles.c.duplicate_of.is_(None))
-             .order_by(t.articles.c.ingested_at, t.articles.c.id))
-        with self.engine.connect() as conn:
-            yield from conn.execute(q)
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
