@@ -31,15 +31,9 @@ def _worker_pipeline(settings: Settings):
     return Pipeline(settings)
 
 
-_WARM_TEXT = (b"Published 1 May 2020\n\nGovernment troops seized the town of Idlib from rebels on Monday, "
-              b"killing 3 fighters, the army said in a statement to Reuters.\n")
-
-
 def warm_worker(settings: Settings) -> bool:
     """Load the model, gazetteer and tables on a worker before the stream starts."""
-    from .reading import read_article
-
-    _worker_pipeline(settings)(read_article(_WARM_TEXT, "warm-up"))
+    _worker_pipeline(settings).warm()
     return True
 
 
@@ -96,8 +90,12 @@ def make_client(workers: int | None, scheduler: str | None):
     import dask
 
     # The workers' sampling profiler and monitors take the GIL from the pipeline many times a
-    # second; eventwire needs neither (the settings travel to the spawned workers).
-    dask.config.set({"distributed.worker.profile.enabled": False,
+    # second; eventwire needs neither (the settings travel to the spawned workers). Dask's
+    # default MALLOC_TRIM_THRESHOLD_ makes glibc hand memory back after every article, which
+    # slows spaCy's many small allocations; memory stays flat without it (benchmarks/memory.py).
+    single_thread = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
+    dask.config.set({"distributed.nanny.pre-spawn-environ": single_thread,
+                     "distributed.worker.profile.enabled": False,
                      "distributed.worker.profile.interval": "10s", "distributed.worker.profile.cycle": "1000s",
                      "distributed.admin.system-monitor.interval": "5s"})
     for name in ("distributed", "dask"):

@@ -141,6 +141,7 @@ def ingest(paths: list[str], store: Store, settings: Settings | None = None,
     """Ingest every article under ``paths`` into ``store``; returns the run's summary."""
     settings = settings or Settings()
     ingester = Ingester(store, settings)
+    ingester.pipeline.warm()
     summary = IngestSummary()
     t0 = time.perf_counter()
     try:
