@@ -78,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     shp = sub.add_parser("show", help="show an event (with its evidence and sources) or an article")
     shp.add_argument("id", help="event or article id")
     db_option(shp)
+    evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
+                                      "places, times, quotes)")
+    evl.add_argument("stage", help="articles, dates, events, places, times or quotes")
+    evl.add_argument("path", nargs="?", help="the benchmark's data (default: its folder under ../shared/data "
+                                             "or $EVENTWIRE_DATA)")
+    evl.add_argument("--errors", action="store_true", help="also list the misses, one line each")
+    evl.add_argument("--limit", type=int, help="only the first N documents (a quick sample)")
+    evl.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return ap
 
 

@@ -171,3 +171,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 1
     print(json.dumps(rec, ensure_ascii=False, indent=2, default=str))
     return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .evaluation import evaluate
+
+    report = evaluate(args.stage, args.path, limit=args.limit)
+    if args.json:
+        rec = asdict(report)
+        if not args.errors:
+            rec.pop("errors")
+        print(json.dumps(rec, ensure_ascii=False))
+    else:
+        print("\n".join(report.lines(show_errors=args.errors)))
+    return 0
