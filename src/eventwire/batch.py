@@ -1,10 +1,11 @@
 """Batch ingest on a Dask cluster: workers read and annotate, this process dedups and stores.
 
 The work is split in two steps so that the results are those of a serial run: workers
-read each input into an Article (cheap); this process drops what the store already has
-and near-duplicates, in input order; workers then run the pipeline on what is left
-(the spaCy pipeline loads once per worker process); this process stores the results in
-input order.
+read each input into an Article (cheap) and send back only its id and MinHash; this
+process drops what the store already has and near-duplicates, in input order; workers then
+run the pipeline on what is left (the spaCy pipeline loads once per worker process); this
+process stores the results in input order. Tasks carry a few articles each: per-task
+overhead in this process competes with the workers for the same cores.
 """
 
 from __future__ import annotations
@@ -46,33 +47,58 @@ def read_task(raw: RawInput, settings: Settings) -> Article | str:
                             published=raw.published, retrieved=raw.retrieved, title=raw.title, is_html=raw.is_html)
     except InputError as exc:
         return str(exc)
+    except Exception as exc:  # a reader bug costs this article, not its chunk
+        return f"internal error ({_first_line(exc)})"
 
 
-def key_task(article: Article | str) -> str | tuple[str, bytes]:
-    """On a worker: the article's id and MinHash, so that only these travel to this process."""
+def read_chunk(raws: list[RawInput], settings: Settings) -> list[Article | str]:
+    """On a worker: several inputs read at once (fewer, larger tasks cost the scheduler less)."""
+    return [read_task(raw, settings) for raw in raws]
+
+
+def keys_chunk(articles: list[Article | str]) -> list[str | tuple[str, bytes]]:
+    """On a worker: each article's id and MinHash, so that only these travel to this process."""
     from .dedup import signature, signature_bytes
 
-    if isinstance(article, str):
-        return article
-    return article.id, signature_bytes(signature(article.text))
+    return [a if isinstance(a, str) else (a.id, signature_bytes(signature(a.text))) for a in articles]
 
 
-def annotate_task(article: Article, settings: Settings) -> Document:
-    """On a worker: run the pipeline; the spaCy Doc stays on the worker."""
-    doc = _worker_pipeline(settings)(article)
-    doc.spacy = None
-    return doc
+def pick(articles: list[Article | str], i: int) -> Article | str:
+    return articles[i]
 
 
-def _outcome(fut, name: str, summary: IngestSummary):
-    """A task's result, or None after one line on stderr when the task failed on its worker."""
+def annotate_chunk(articles: list[Article | str], picks: list[int], settings: Settings) -> list[Document | str]:
+    """On a worker: run the pipeline on the picked articles; the spaCy Docs stay on the worker."""
+    out: list[Document | str] = []
+    for i in picks:
+        try:
+            doc = _worker_pipeline(settings)(articles[i])
+            doc.spacy = None
+            out.append(doc)
+        except Exception as exc:  # one article's bug must not cost its chunk
+            out.append(f"internal error ({_first_line(exc)})")
+    return out
+
+
+def _first_line(exc: Exception) -> str:
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _outcome(fut, names: list[str], summary: IngestSummary):
+    """A chunk task's result, or None after one line per article when the task failed on its worker."""
     try:
         return fut.result()
-    except Exception as exc:  # a bug or a lost worker costs this article, not the run
-        summary.failed += 1
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        print(f"eventwire: {name}: failed on a worker ({type(exc).__name__}: {first})", file=sys.stderr)
+    except Exception as exc:  # a lost worker costs these articles, not the run
+        for name in names:
+            summary.failed += 1
+            print(f"eventwire: {name}: failed on a worker ({_first_line(exc)})", file=sys.stderr)
         return None
+
+
+def _failed(name: str, why: str, summary: IngestSummary) -> None:
+    summary.failed += 1
+    print(f"eventwire: {name}: {why}", file=sys.stderr)
 
 
 def make_client(workers: int | None, scheduler: str | None):
@@ -107,68 +133,101 @@ def make_client(workers: int | None, scheduler: str | None):
 
 def ingest_parallel(
     paths: list[str], store: Store, settings: Settings, client,
-    progress: Callable[[IngestSummary], None] | None = None, window: int | None = None,
+    progress: Callable[[IngestSummary], None] | None = None, window: int | None = None, chunk: int = 4,
 ) -> IngestSummary:
-    """Like ingest.ingest, with reading and annotation on ``client``'s workers."""
+    """Like ingest.ingest, with reading and annotation on ``client``'s workers, ``chunk`` articles a task."""
     from .dedup import signature_from_bytes
 
     ingester = Ingester(store, settings, load_pipeline=False)
     summary = IngestSummary()
     client.run(warm_worker, settings)  # every worker loads the pipeline once, all at the same time
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    window = window or 32 * n_workers  # deep enough that one long article does not idle the workers
+    window = window or 32 * n_workers  # articles in flight: deep enough that one long article does not idle a worker
     t0 = time.perf_counter()
-    reads: deque = deque()  # (raw, future) in input order
-    annotations: deque = deque()  # (article, signature, future) in input order
+    reads: deque = deque()  # (names, articles future, keys future) in input order
+    annotations: deque = deque()  # (names, ids, signatures, documents future) in input order
+    in_flight = 0
     inputs = iter(iter_inputs(paths, settings.max_bytes))
     exhausted = False
 
     def store_ready(block: bool) -> None:
+        nonlocal in_flight
         while annotations and (block or annotations[0][3].done()):
-            name, aid, sig, fut = annotations.popleft()
-            doc = _outcome(fut, name, summary)
-            if doc is not None:
-                ingester.store_original(doc, sig, summary)
-            ingester.pending.pop(aid, None)
+            names, ids, sigs, fut = annotations.popleft()
+            in_flight -= len(names)
+            docs = _outcome(fut, names, summary) or [None] * len(names)
+            for name, aid, sig, doc in zip(names, ids, sigs, docs, strict=True):
+                if isinstance(doc, str):
+                    _failed(name, doc, summary)
+                elif doc is not None:
+                    ingester.store_original(doc, sig, summary)
+                ingester.pending.pop(aid, None)
 
-    try:
-        while True:
-            while not exhausted and len(reads) + len(annotations) < window:
+    def submit_reads() -> None:
+        nonlocal exhausted, in_flight
+        while not exhausted and in_flight < window:
+            raws: list[RawInput] = []
+            while len(raws) < chunk:
                 raw = next(inputs, None)
                 if raw is None:
                     exhausted = True
                     break
                 if raw.skipped or raw.error or raw.data is None:
                     ingester.ingest_one(raw, summary)  # counted and reported as in a serial run
-                    continue
-                art = client.submit(read_task, raw, settings, pure=False, priority=10)
-                # The article stays on the worker; its id and signature are all this process needs.
-                reads.append((raw, art, client.submit(key_task, art, pure=False, priority=10)))
+                else:
+                    raws.append(raw)
+            if raws:
+                arts = client.submit(read_chunk, raws, settings, pure=False, priority=10)
+                # The articles stay on the worker; ids and signatures are all this process needs.
+                reads.append(([r.name for r in raws], arts, client.submit(keys_chunk, arts, pure=False, priority=10)))
+                in_flight += len(raws)
+
+    def send(arts, picks: list[int], names: list[str], ids: list[str], sigs: list) -> None:
+        nonlocal in_flight
+        if picks:
+            annotations.append((names, ids, sigs, client.submit(annotate_chunk, arts, picks, settings, pure=False)))
+            in_flight += len(picks)
+
+    def sort_chunk(names: list[str], arts, keys: list) -> None:
+        """Drop what the store has, link near-duplicates, send the originals to annotation, in input order."""
+        picks: list[int] = []
+        originals: tuple[list, list, list] = ([], [], [])  # names, ids, signatures of the picks
+        for i, (name, got) in enumerate(zip(names, keys, strict=True)):
+            if isinstance(got, str):
+                _failed(name, got, summary)
+                continue
+            aid, sig = got[0], signature_from_bytes(got[1], ingester.dedup)
+            if store.has_article(aid):
+                summary.already += 1
+                continue
+            match = ingester.near_duplicate(sig)
+            if match is None:
+                # Later articles must see this one as an original, as in a serial run.
+                ingester.pending[aid] = sig
+                picks.append(i)
+                for part, value in zip(originals, (name, aid, sig), strict=True):
+                    part.append(value)
+                continue
+            # Its original may be among the picks so far: it must be in the store before the link.
+            send(arts, picks, *originals)
+            picks, originals = [], ([], [], [])
+            store_ready(block=True)
+            article = _outcome(client.submit(pick, arts, i, pure=False), [name], summary)
+            if article is not None:
+                ingester.store_if_duplicate(article, sig, summary, match)
+        send(arts, picks, *originals)
+
+    try:
+        while True:
+            submit_reads()
             if not reads and not annotations:
                 break
             if reads:
-                raw, art, key = reads.popleft()
-                got = _outcome(key, raw.name, summary)
-                if got is None:
-                    pass
-                elif isinstance(got, str):
-                    summary.failed += 1
-                    print(f"eventwire: {raw.name}: {got}", file=sys.stderr)
-                elif store.has_article(got[0]):
-                    summary.already += 1
-                else:
-                    aid, sig = got[0], signature_from_bytes(got[1], ingester.dedup)
-                    match = ingester.near_duplicate(sig)
-                    if match is not None:
-                        store_ready(block=True)  # its original must be in the store before the link
-                        article = _outcome(art, raw.name, summary)
-                        if article is not None:
-                            ingester.store_if_duplicate(article, sig, summary, match)
-                    else:
-                        # Later articles must see this one as an original, as in a serial run.
-                        ingester.pending[aid] = sig
-                        annotations.append((raw.name, aid, sig,
-                                            client.submit(annotate_task, art, settings, pure=False)))
+                names, arts, keys_fut = reads.popleft()
+                in_flight -= len(names)
+                keys = _outcome(keys_fut, names, summary)
+                if keys is not None:
+                    sort_chunk(names, arts, keys)
                 store_ready(block=False)
             else:
                 store_ready(block=True)
