@@ -219,7 +219,7 @@ def test_deadline_cue_makes_weekday_future():
     "text, span, value, type_",
     [
         ("The siege lasted three months.", "three months", "P3M", "DURATION"),
-        ("Raqqa was held for the past two years.", "the past two years", "P2Y", "DURATION"),
+        ("Raqqa was held for the past two years.", "past two years", "P2Y", "DURATION"),  # TimeML: "the" outside
         ("Talks went on for five hours.", "five hours", "PT5H", "DURATION"),
         ("A 24-hour curfew was imposed.", "24-hour", "PT24H", "DURATION"),
         ("The flight took 5 1/2 hours.", "5 1/2 hours", "PT5H30M", "DURATION"),
@@ -286,3 +286,76 @@ def test_no_anchor_clock_with_absolute_date_survives():
         "10 p.m. on June 3, 2017",
         "2017-06-03T22:00",
     )
+
+
+# ---------------------------------------------------------------- either side of now: the nearer one
+
+
+@pytest.mark.parametrize(
+    "text, anchor, value",
+    [
+        # A plan or schedule made in the past may be for a day still ahead.
+        ("Protesters planned a large demonstration in Little Havana on Saturday.", date(2000, 1, 7), "2000-01-08"),
+        ("The accession was planned for early March.", date(1999, 2, 10), "1999-03"),
+        ("Officials postponed until Tuesday any action on the case.", date(2000, 3, 30), "2000-04-04"),
+        # Modal verbs other than "will" leave the direction open.
+        ("He said the father would be traveling to the United States Thursday.", date(2000, 4, 5), "2000-04-06"),
+        # A deadline named by its date, whatever the tense of the clause.
+        ("Meissner gave no reason for the Jan. 14 deadline.", date(2000, 1, 5), "2000-01-14"),
+        ("The INS has given the relatives until 9 a.m. Tuesday to sign.", date(2000, 4, 3), "2000-04-04T09:00"),
+        # ... but plain past tense still looks back, even when the next occurrence is nearer.
+        ("Protesters marched in Little Havana on Saturday.", date(2000, 1, 7), "2000-01-01"),
+        ("The accession was completed in early March.", date(1999, 2, 10), "1998-03"),
+    ],
+)
+def test_near_direction_with_doc(nlp, text, anchor, value):
+    assert one(text, anchor, nlp(text))[1] == value
+
+
+# ---------------------------------------------------------------- TimeML extents
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        ("Talks lasted about five hours.", "five hours", "PT5H"),
+        ("He was held for nearly five months.", "five months", "P5M"),
+        ("NATO expanded just a decade ago.", "a decade ago", "2007"),
+        ("The war lasted more than a decade.", "more than a decade", "P10Y"),  # comparatives stay inside
+        ("It grew over the last five years.", "last five years", "P5Y"),
+        ("Wednesday's ruling was appealed.", "Wednesday", "2017-06-14"),
+        ("It was discussed in last month's talks.", "last month", "2017-05"),
+    ],
+)
+def test_timeml_extent(text, span, value):
+    assert one(text) == (span, value)
+
+
+# ---------------------------------------------------------------- reference time and composed dates
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        ("He fled to Florida in June 1998 and returned to Cuba later that year.", "later that year", "1998"),
+        ("He was shot on Oct. 23, 1998. Earlier that day, the family sent a fax.", "Earlier that day", "1998-10-23"),
+        ("He was arrested on Feb. 21, 2000, and appeared in court the next morning.", "the next morning",
+         "2000-02-22TMO"),
+        ("She left Iraq in 1995 and came back the following year.", "the following year", "1996"),
+        ("He was shot dead on Oct. 23, 1998. The shot came at 10 p.m. from the yard.", "10 p.m.", "1998-10-23T22:00"),
+        ("The case was heard the week of March 6.", "the week of March 6", "2017-W10"),
+        ("The summit is on April 24 and 25 in Washington.", "25", "2017-04-25"),
+        ("He went to court the day before Tuesday's hearing.", "day before Tuesday", "2017-06-12"),
+    ],
+)
+def test_reference_time_and_composition(text, span, value):
+    found = {t.text: t.value for t in find_times(text, ANCHOR)}
+    assert found.get(span) == value, found
+
+
+def test_anaphor_without_earlier_date_uses_publication_date():
+    assert one("Later that day, the convoy left.") == ("Later that day", "2017-06-18")
+
+
+def test_that_day_to_day_is_not_a_time():
+    assert find_times("Officials said that day-to-day life is hard.", ANCHOR) == []

@@ -7,8 +7,13 @@ weekdays, number words, ...) live in ``data/time_words.json``.
 Values follow TimeML/TIMEX3: ``2017-06-12``, ``2017-06``, ``2017``, ``2014-SU``, ``2017-W24``,
 ``199`` (a decade), ``P3M``, ``PT5H``, ``PXM`` (vague), ``PRESENT_REF`` ...  Relative expressions
 ("Monday", "in February", "last year") are resolved against ``anchor`` (publication date):
-past unless the tense of the governing verb says future.  Without an anchor they are
-dropped, since they would have no value.
+past unless the tense of the governing verb says future; plans, schedules, deadlines and
+modals other than "will" ("planned a rally on Saturday", "would travel Thursday") take the
+nearer occurrence either side.  Anaphoric times ("later that year", "the next morning") and
+bare clock times count from the last date mentioned before them (the story's reference
+time), else from the anchor.  Without an anchor relative expressions are dropped, since
+they would have no value.  Extents follow TimeML: "about [five hours]", "[Monday]'s",
+"the [past 20 years]".
 """
 
 from __future__ import annotations
@@ -153,6 +158,12 @@ RE_CLOCK = re.compile(
 RE_HOLIDAY = re.compile(
     rf"\b(?:(?P<rel>last|next|this)\s+)?(?P<h>{_alt(HOLIDAYS)})\b(?:\s+(?:of\s+)?(?P<y>\d{{4}})\b)?", _I
 )
+# Anaphoric times: resolved against the last date mentioned before them (the story's reference time).
+RE_ANAPHOR = re.compile(
+    rf"\b(?:(?P<mod>earlier|later)\s+)?(?:that|the\s+(?P<rel>same|next|following|previous|preceding))\s+"
+    rf"(?:same\s+)?(?P<unit>day|week|month|year|{_POD})\b(?!-)",
+    _I,
+)
 RE_REF = re.compile(rf"\b(?P<r>{_alt(_W['reference_words'])})\b", _I)
 
 _FUTURE_TEXT = re.compile(
@@ -202,6 +213,10 @@ _FUTURE_CUE = re.compile(
 _PREV_WORD = re.compile(r"([A-Za-z]+)[^A-Za-z\n]{0,3}$")
 _NEXT_WORD = re.compile(r"^\W{0,2}([A-Za-z]+)(?:\s+([A-Za-z]+))?")
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T(?:MO|AF|EV|NI))?$")
+
+# Direction of a relative expression, from tense and modality.
+PAST, UNKNOWN, FUTURE = -1, 0, 1
+NEAR = 2  # either way is plausible ("planned a rally on Saturday", "would travel Thursday"): the nearer one
 
 
 @dataclass
@@ -253,7 +268,15 @@ class _Ctx:
         return span[0] if span is not None and len(span) else None
 
     def direction(self, start: int, end: int) -> int:
-        """+1 when the clause is about the future, -1 past, 0 unknown (callers pick a default)."""
+        """FUTURE when the clause is about the future, PAST, NEAR (either way: take the nearer
+        occurrence) or UNKNOWN (callers pick a default)."""
+        d = self._tense(start, end)
+        if _FUTURE_CUE.search(self.text, max(0, start - 40), start):
+            # "until 9 a.m. Tuesday", "by Jan. 14": a deadline or limit, often ahead: the nearer occurrence
+            return d if d == FUTURE else NEAR
+        return d
+
+    def _tense(self, start: int, end: int) -> int:
         if self.doc is not None:
             return _doc_direction(self.doc, start, end)
         # Text fallback: tense markers in the same sentence, before or shortly after the span.
@@ -262,10 +285,10 @@ class _Ctx:
         left = left[cut + 1 :] if cut >= 0 else left
         right = re.split(r"[.!?;\n]", self.text[end : end + 60], maxsplit=1)[0]
         if _FUTURE_TEXT.search(left) or _FUTURE_TEXT.search(right):
-            return 1
+            return FUTURE
         if _PAST_TEXT.search(left) or _PAST_TEXT.search(right):
-            return -1
-        return 0
+            return PAST
+        return UNKNOWN
 
     @property
     def day_first(self) -> bool:
@@ -282,21 +305,32 @@ class _Ctx:
 
 
 _FUTURE_AUX = set(_W["future_modals"])
+_APPROX = set(_W["approximators"])
+_THE = re.compile(r"the\s", _I)
+_UNCERTAIN_AUX = set(_W["uncertain_modals"])
+
+
+def _is_past(v: Any) -> bool:
+    auxes = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+    return v.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lemma_ == "have" for a in auxes)
 
 
 def _doc_direction(doc: Any, start: int, end: int) -> int:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
-        return 0
+        return UNKNOWN
     verb = span.root
+    prep = verb.head.lower_ if verb.dep_ == "pobj" else ""
     via_noun = False  # "deplores the massacre on Saturday": the time belongs to the noun
+    scheduled = False  # "the Jan. 14 deadline", "the March 12 summit": fixed ahead of time, either side of now
     for _ in range(6):  # climb to the verb that governs the time expression
         if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
             break
         verb = verb.head
         via_noun = via_noun or verb.pos_ in ("NOUN", "PROPN")
+        scheduled = scheduled or (verb.pos_ == "NOUN" and verb.lemma_.lower() in _SET["scheduled_nouns"])
     if verb.pos_ not in ("VERB", "AUX"):
-        return 0
+        return NEAR if scheduled else UNKNOWN
     chain = [verb]
     while (
         chain[-1].dep_ in ("xcomp", "ccomp", "advcl", "conj")
@@ -304,20 +338,32 @@ def _doc_direction(doc: Any, start: int, end: int) -> int:
         and chain[-1].head is not chain[-1]
     ):
         chain.append(chain[-1].head)
-    if any(v.lemma_ in _SET["future_lemmas"] for v in chain[1:]):
-        return 1  # "planned to leave on Thursday": the plan governs an infinitive
+    planner = next((v for v in chain[1:] if v.lemma_ in _SET["future_lemmas"]), None)
+    if planner is not None:
+        # "plans to leave on Thursday" lies ahead; "planned to leave on Thursday" may be either side now.
+        return NEAR if _is_past(planner) else FUTURE
     for v in chain:
         auxes = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
         perfect = any(a.lemma_ == "have" for a in auxes)
         present = v.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes)
         if v.lemma_ in _SET["future_lemmas"] and present:
-            return 1  # "is scheduled for Monday"
+            return FUTURE  # "is scheduled for Monday"
+        if v is verb and v.lemma_ in _SET["postponing_lemmas"] and prep in _SET["target_prepositions"]:
+            return FUTURE  # "postponed until Tuesday": news of a delay points past the report
+        if (
+            v is verb
+            and v.lemma_ in _SET["scheduling_lemmas"]
+            and (via_noun or prep in _SET["target_prepositions"] or any(c.dep_ == "dobj" for c in v.children))
+        ):
+            return NEAR  # "was planned for early March", "planned a rally on Saturday", "postponed until Tuesday"
         if any(a.lower_ in _FUTURE_AUX for a in auxes) and not perfect:
-            return 1
+            return FUTURE
+        if any(a.lower_ in _UNCERTAIN_AUX for a in auxes):
+            return PAST if perfect else NEAR  # "would travel Thursday", "could come as early as Tuesday"
         if v.head.lemma_ == "go" and v.head.tag_ == "VBG" and any(c.lower_ == "to" for c in v.children):
-            return 1
+            return FUTURE
         if v.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes) or perfect:
-            return -1
+            return NEAR if scheduled else PAST
         if (
             v is verb
             and not via_noun
@@ -326,12 +372,12 @@ def _doc_direction(doc: Any, start: int, end: int) -> int:
             and v.lemma_ not in _SET["reporting_lemmas"]
             and v.lemma_ not in ("be", "have")
         ):
-            return 1  # news present for scheduled events: "the talks resume Monday"
+            return FUTURE  # news present for scheduled events: "the talks resume Monday"
         if v.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
             continue  # infinitive: the head decides
         if v.tag_ in ("VBZ", "VBP", "VB") or auxes:
-            return 0
-    return 0
+            return UNKNOWN
+    return UNKNOWN
 
 
 # ---------------------------------------------------------------- calendar helpers
@@ -352,9 +398,10 @@ def _resolve_month(anchor: date, month: int, direction: int, rel: str | None = N
         return y
     past = y if month <= anchor.month else y - 1
     future = y if month > anchor.month else y + 1
-    if direction > 0:
+    if direction == FUTURE:
         return y if month >= anchor.month else y + 1
-    if direction == 0 and (future - y) * 12 + month - anchor.month < (y - past) * 12 + anchor.month - month:
+    ahead, back = (future - y) * 12 + month - anchor.month, (y - past) * 12 + anchor.month - month
+    if direction in (UNKNOWN, NEAR) and ahead < back:
         return future  # no tense to go by: the nearer one ("the summit in April", said in December)
     return past
 
@@ -380,9 +427,9 @@ def _resolve_month_day(
             return min(fit, key=lambda c: abs((c - anchor).days))
     later = [c for c in options if c >= anchor]
     earlier = [c for c in options if c <= anchor]
-    if direction > 0 and later:
+    if direction == FUTURE and later:
         return later[0]
-    if direction == 0 and later and earlier and (later[0] - anchor) < (anchor - earlier[-1]):
+    if direction in (UNKNOWN, NEAR) and later and earlier and (later[0] - anchor) < (anchor - earlier[-1]):
         return later[0]  # no tense to go by: the nearer one ("by Jan. 14", said on Jan. 5)
     return earlier[-1] if earlier else options[0]
 
@@ -396,8 +443,10 @@ def _resolve_weekday(anchor: date, wd: int, direction: int, rel: str | None) -> 
         return anchor + timedelta(days=ahead or 7)
     if rel == "this":
         return anchor - timedelta(days=anchor.isoweekday() - wd)
-    if direction > 0:
+    if direction == FUTURE:
         return anchor + timedelta(days=ahead or 7)
+    if direction == NEAR and ahead < back:
+        return anchor + timedelta(days=ahead)
     return anchor - timedelta(days=back)
 
 
@@ -687,6 +736,8 @@ def _r_rel_unit(c: _Ctx) -> None:
                 c.add(m.start(), m.end(), _week(a - timedelta(days=back)) + "-WE")
             continue
         unit, rel = m["unit"].lower(), m["rel"].lower()
+        if rel in ("previous", "following") and m["the"] and unit in ("week", "month", "year") and not m["mod"]:
+            continue  # "the following year" counts from the story's last date: _r_anaphor
         start = m.start() if m["mod"] or m["the"] else m.start("rel")
         if rel == "past" and not m["mod"]:
             c.add(start, m.end(), _duration(1, unit) if unit != "weekend" else "P2D", "DURATION")
@@ -751,12 +802,23 @@ def _r_weekday(c: _Ctx) -> None:
         rel = m["rel"].lower() if m["rel"] else None
         wd = WEEKDAYS[m["wd"].lower()]
         direction = c.direction(m.start(), m.end())
-        if direction == 0 and _FUTURE_CUE.search(c.text, max(0, m.start() - 40), m.start()):
-            direction = 1  # "as early as Tuesday", "until 9 a.m. Tuesday": deadlines lie ahead
         d = _resolve_weekday(c.anchor, wd, direction, rel).isoformat()
         pod = PARTS_OF_DAY.get(m["pod"].lower()) if m["pod"] else None
         start = m.start() if rel in ("last", "next", "this", "coming", "past") else m.start("wd")
         c.add(start, m.end(), f"{d}T{pod}" if pod else d, "TIME" if pod else "DATE", kind="day")
+
+
+def _extent_start(m: re.Match) -> int:
+    """TimeML extent: approximators ("about", "nearly", "only") and a leading "the" stay outside the tag
+    ("about [five hours]", "the [past 20 years]"); comparatives ("more than a decade") stay inside."""
+    groups = m.re.groupindex
+    q = m["q"] if "q" in groups else None
+    pre = m["pre"] if "pre" in groups else None
+    if pre and _THE.match(pre):
+        return m.start("pre") + len(pre) - len(pre[3:].lstrip())
+    if q and re.sub(r"\s+", " ", q.lower()) in _APPROX:
+        return m.start("q") + len(q) + len(m.string[m.end("q") :]) - len(m.string[m.end("q") :].lstrip())
+    return m.start()
 
 
 def _r_ago(c: _Ctx) -> None:
@@ -766,8 +828,9 @@ def _r_ago(c: _Ctx) -> None:
         if c.anchor is None or unit == "quarter":
             continue
         fut = not m["dir"].lower().startswith("ago")
+        start = _extent_start(m)
         if n is None:
-            c.add(m.start(), m.end(), "FUTURE_REF" if fut else "PAST_REF")
+            c.add(start, m.end(), "FUTURE_REF" if fut else "PAST_REF")
             continue
         sign = 1 if fut else -1
         a = c.anchor
@@ -782,7 +845,7 @@ def _r_ago(c: _Ctx) -> None:
         else:
             mult = {"Y": 1, "10Y": 10, "100Y": 100}[code]
             v = str(a.year + sign * n * mult)
-        c.add(m.start(), m.end(), v)
+        c.add(start, m.end(), v)
 
 
 def _r_duration(c: _Ctx) -> None:
@@ -805,14 +868,14 @@ def _r_duration(c: _Ctx) -> None:
         if n is None and nword not in VAGUE:
             continue
         v = _duration(n, unit, bool(m["half"] or m["half2"]))
-        c.add(m.start(), m.end(), v, "DURATION")
+        c.add(_extent_start(m), m.end(), v, "DURATION")
 
 
 def _r_vague_plural(c: _Ctx) -> None:
     for m in c.scan(RE_VAGUE_PLURAL, "unit"):
         unit = _unit(m["unit"] or m["unit2"] or m["unit1"])
         if unit != "quarter":
-            c.add(m.start(), m.end(), _duration(1 if m["unit1"] else None, unit), "DURATION")
+            c.add(_extent_start(m), m.end(), _duration(1 if m["unit1"] else None, unit), "DURATION")
     for m in c.scan(RE_BARE_PLURAL, "unit"):
         unit = _unit(m["unit"])
         if unit not in ("quarter", "second"):
@@ -882,14 +945,23 @@ def _r_holiday(c: _Ctx) -> None:
             d = opts[1]
         else:
             direction = c.direction(m.start(), m.end())
-            if direction > 0:
+            if direction == FUTURE:
                 d = [o for o in opts if o >= a][0]
-            elif direction < 0:
+            elif direction == PAST:
                 d = [o for o in opts if o <= a][-1]
             else:  # holidays are talked about ahead as much as after: take the nearest
                 d = min(opts, key=lambda o: abs((o - a).days))
         start = m.start() if rel else m.start("h")
         c.add(start, m.end(), d.isoformat(), kind="day")
+
+
+def _r_anaphor(c: _Ctx) -> None:
+    for m in RE_ANAPHOR.finditer(c.text):
+        rel = (m["rel"] or "same").lower()
+        step = {"next": 1, "following": 1, "previous": -1, "preceding": -1}.get(rel, 0)
+        unit = m["unit"].lower()
+        # Resolved after selection, when the preceding dates are known (see _resolve_anaphora).
+        c.add(m.start(), m.end(), f"{_ANA}{unit}:{step}", "TIME" if unit in PARTS_OF_DAY else "DATE", kind="ana")
 
 
 def _r_ref(c: _Ctx) -> None:
@@ -920,6 +992,7 @@ _RULES: tuple[Callable[[_Ctx], None], ...] = (
     _r_set,
     _r_clock,
     _r_holiday,
+    _r_anaphor,
     _r_ref,
 )
 
@@ -963,6 +1036,98 @@ def _clock_text(s: str) -> str | None:
     return c.out[0].value.split("T")[1] if c.out else None
 
 
+_ANA = "ANA:"
+_CLOCK_REF = True
+_FULL_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
+_WEEK_OF = re.compile(r"\bthe\s+week\s+of\s+$", _I)
+_DAY_SHIFT = re.compile(r"\b(?:the\s+)?(?P<w>day)\s+(?P<dir>before|after)\s+$", _I)
+_HOLIDAY_WEEK = re.compile(r"^\s+week\b", _I)
+_AND_DAY = re.compile(
+    r"^\s*(?:and|or|to|through|-|–)\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:%|[,.:]\d))"
+    r"(?=\s*(?:[.,;:)\n]|$)|\s+(?:in|at|on|and|for|to|when|as|with)\b)",
+    _I,
+)
+
+
+def _compose(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Phrases built around a date: "the week of March 6", "Easter week", "the day before Tuesday",
+    "April 24 and 25" (the second day shares the first one's month)."""
+    out: list[_Cand] = []
+    for cand in cands:
+        m = _FULL_DATE.match(cand.value or "")
+        d = _safe_date(*map(int, m.groups())) if m else None
+        if d is None:
+            out.append(cand)
+            continue
+        before = text[max(0, cand.start - 30) : cand.start]
+        w = _WEEK_OF.search(before)
+        if w:
+            out.append(_Cand(cand.start - len(before) + w.start(), cand.end, _week(d)))
+            continue
+        w = _DAY_SHIFT.search(before)
+        if w and len(cand.value) == 10:
+            shift = -1 if w["dir"].lower() == "before" else 1
+            start = cand.start - len(before) + w.start("w")
+            out.append(_Cand(start, cand.end, (d + timedelta(days=shift)).isoformat()))
+            continue
+        after = text[cand.end : cand.end + 40]
+        w = _HOLIDAY_WEEK.match(after)
+        if w and RE_HOLIDAY.search(text[cand.start : cand.end]):
+            out.append(_Cand(cand.start, cand.end + w.end(), _week(d)))
+            continue
+        out.append(cand)
+        w = _AND_DAY.match(after)
+        if w and len(cand.value) == 10 and (d2 := _safe_date(d.year, d.month, int(w["d"]))) and d2 > d:
+            out.append(_Cand(cand.end + w.start("d"), cand.end + w.end("d"), d2.isoformat(), kind="day"))
+    return out
+
+
+def _resolve_anaphora(cands: list[_Cand], anchor: date | None) -> list[_Cand]:
+    """Give "that day", "the next morning", "later that year" the value of the last date before them."""
+    ref: str | None = anchor.isoformat() if anchor else None
+    for cand in cands:
+        v = cand.value or ""
+        if not v.startswith(_ANA):
+            if re.match(r"^\d{4}(?:-\d\d(?:-\d\d)?)?(?:$|T)", v) and cand.type in ("DATE", "TIME"):
+                ref = v[:10]
+            continue
+        unit, step = v[len(_ANA) :].split(":")
+        cand.value = _shift_ref(ref, unit, int(step))
+    return cands
+
+
+def _clocks_on_reference_day(cands: list[_Cand], anchor: date | None) -> list[_Cand]:
+    """A clock time with no day of its own ("shot at 10 p.m.") happened on the last day mentioned."""
+    ref: str | None = anchor.isoformat() if anchor else None
+    for cand in cands:
+        v = cand.value or ""
+        if cand.kind == "clock" and ref and "T" in v:
+            cand.value = f"{ref}T{v.split('T')[1]}"
+        elif _FULL_DATE.match(v) and cand.type in ("DATE", "TIME"):
+            ref = v[:10]
+    return cands
+
+
+def _shift_ref(ref: str | None, unit: str, step: int) -> str | None:
+    if ref is None:
+        return None
+    m = _FULL_DATE.match(ref)
+    d = _safe_date(*map(int, m.groups())) if m else None
+    if unit == "year":
+        return str(int(ref[:4]) + step)
+    if unit == "month":
+        if len(ref) < 7:
+            return None
+        y, mo = _shift_months(date(int(ref[:4]), int(ref[5:7]), 1), step)
+        return f"{y}-{mo:02d}"
+    if d is None:
+        return None  # a day needs a day to count from
+    if unit == "week":
+        return _week(d + timedelta(weeks=step))
+    day = (d + timedelta(days=step)).isoformat()
+    return day if unit == "day" else f"{day}T{PARTS_OF_DAY[unit]}"
+
+
 def find_times(text: str, anchor: date | None, doc: Any = None) -> list[Time]:
     """Time expressions in ``text`` with TIMEX3 values, sorted by start, non-overlapping.
 
@@ -975,5 +1140,12 @@ def find_times(text: str, anchor: date | None, doc: Any = None) -> list[Time]:
     ctx = _Ctx(text, anchor, doc)
     for rule in _RULES:
         rule(ctx)
-    chosen = list(_merge_clocks(text, _select(ctx.out)))
-    return [Time(text[c.start : c.end], c.start, c.end, c.value, c.type) for c in chosen if c.value]
+    chosen = _resolve_anaphora(_compose(text, list(_merge_clocks(text, _select(ctx.out)))), anchor)
+    if _CLOCK_REF:
+        chosen = _clocks_on_reference_day(chosen, anchor)
+    out = []
+    for c in chosen:
+        if c.value:
+            end = c.end - 2 if text[c.start : c.end].endswith(("'s", "\u2019s")) else c.end  # TimeML: "[Monday]'s"
+            out.append(Time(text[c.start : end], c.start, end, c.value, c.type))
+    return out
