@@ -1,8 +1,10 @@
 """Article-body extraction on the article-extraction-benchmark (181 pages).
 
 Prints the benchmark's own metric (4-gram shingle precision/recall, macro-averaged,
-F1 of the averages), pages/second of the reading stage, and how many pages the
-full pipeline handled without an error.
+F1 of the averages), the share of pages read with the publication date they state
+(hand-checked gold in benchmarks/data/article-dates.tsv; `eventwire eval dates` also
+scores the seed), pages/second of the reading stage, and how many pages the full
+pipeline handled without an error.
 
     python benchmarks/article_body.py [--data ../shared/data/article-extraction-benchmark] [--full]
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from eventwire.bodyeval import macro_f1, page_scores
 from eventwire.errors import InputError
+from eventwire.evaluation.dates import GOLD, load_gold
 from eventwire.reading import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +37,8 @@ def main() -> int:
         return 0
     gt = json.loads((root / "ground-truth.json").read_text("utf-8"))
     pairs, worst, failed = [], [], 0
+    gold_dates = load_gold() if GOLD.exists() else {}
+    dated = right = 0
     t0 = time.perf_counter()
     articles = []
     for pid, gold in sorted(gt.items()):
@@ -42,6 +47,8 @@ def main() -> int:
             art = read_article(data, pid, url=gold.get("url"))
             pred = art.text
             articles.append(art)
+            if gold_dates.get(pid):
+                dated, right = dated + 1, right + (art.published == gold_dates[pid])
         except InputError as exc:
             print(f"  {pid}: {exc}", file=sys.stderr)
             pred, failed = "", failed + 1
@@ -52,6 +59,8 @@ def main() -> int:
     p, r, f1 = macro_f1(pairs)
     print(f"pages: {len(pairs)}, unreadable: {failed}")
     print(f"body precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}")
+    if dated:
+        print(f"publication date: {right}/{dated} right ({right / dated:.3f})")
     print(f"reading stage: {len(pairs) / dt:.1f} pages/s")
     for f, pid, pp, rr in sorted(worst)[: a.errors]:
         print(f"  F1 {f:.3f} P {pp:.3f} R {rr:.3f}  {pid}")

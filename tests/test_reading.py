@@ -259,3 +259,101 @@ def test_declared_charset_is_honoured_without_a_warning(caplog):
         art = read_article(html, "cn.html")
     assert "北京市政府" in art.text
     assert not [r for r in caplog.records if "UTF-8" in r.getMessage()]
+
+
+# --- publication dates of HTML pages (reading/pagedate.py) ---------------------------------
+
+_STORY = "<p>" + "Officials said the talks would resume next week after a pause over the holiday. " * 6 + "</p>"
+
+
+def _page(head: str = "", byline: str = "", lang: str = "en", h1: str = "Talks on the border resume") -> bytes:
+    return (f'<html lang="{lang}"><head><title>{h1} | Example</title>{head}</head><body>'
+            f'<div class="clock">Wednesday, November 20, 2019</div><nav>Home World</nav>'
+            f"<article><h1>{h1}</h1>{byline}{_STORY}</article>"
+            f'<aside class="related"><a>Older story</a> <span>March 3, 2017</span></aside></body></html>').encode()
+
+
+def test_byline_stamp_beats_utc_metadata_and_site_clock():
+    # 11:03 PM on the 18th in California is the 19th in UTC: the page's own day is the 18th.
+    page = _page('<meta property="article:published_time" content="2019-11-19T07:03:25+00:00">',
+                 '<div class="article-byline">By Jane Roe November 18, 2019 11:03 PM</div>')
+    assert read_article(page, "p.html").published == date(2019, 11, 18)
+
+
+def test_updated_stamp_is_not_the_publication_date_metadata_in_page_time_zone():
+    # Only an "Updated" stamp is shown; the metadata's 02:07 UTC is 9:07 pm EST the day before.
+    page = _page('<meta name="dc.date" content="2019-11-20T02:07:18Z">',
+                 '<span class="timestamp">Updated 12:24 am EST, Wednesday, November 20, 2019</span>')
+    assert read_article(page, "p.html").published == date(2019, 11, 19)
+
+
+def test_byline_showing_the_modification_day_yields_to_date_published():
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2018-04-18T14:39:09+02:00",'
+          ' "dateModified": "2019-04-10T10:13:14+02:00"}</script>')
+    page = _page(ld, '<p class="post-text-author">By <a>Ann Lee</a> - 2019-04-10</p>')
+    assert read_article(page, "p.html").published == date(2018, 4, 18)
+
+
+def test_url_day_when_the_page_shows_no_stamp():
+    page = _page('<meta property="article:published_time" content="2019-11-19T04:58:46Z">')
+    art = read_article(page, "p.html", url="https://example.com/2019/11/18/talks-resume/")
+    assert art.published == date(2019, 11, 18)
+
+
+def test_labelled_stamps_in_other_languages():
+    for byline, lang, want in [
+        ("<p>Von Moritz Bachmann publiziert am 25. September 2018</p>", "de", date(2018, 9, 25)),
+        ('<div class="info">Текст: Венера Ерофеева·24 сентября 2018</div>', "ru", date(2018, 9, 24)),
+        ('<span class="date">sexta-feira, 22 de outubro de 2010 às 20:13</span>', "pt-BR", date(2010, 10, 22)),
+        ('<div class="meta">Posted on Oktober 27, 2015 by Admin</div>', "id", date(2015, 10, 27)),
+    ]:
+        assert read_article(_page("", byline, lang), "p.html").published == want, byline
+
+
+def test_ambiguous_numeric_date_follows_the_page_language_or_the_evidence():
+    byline = '<div class="post-meta">05/10/2018 - Publicado por: Redação</div>'
+    assert read_article(_page("", byline, "pt-BR"), "p.html").published == date(2018, 10, 5)
+    assert read_article(_page("", byline.replace("Publicado por", "Posted by"), "en-US"),
+                        "p.html").published == date(2018, 5, 10)
+    meta = '<meta property="article:published_time" content="2018-10-05T09:00:00+00:00">'
+    assert read_article(_page(meta, byline, "en-US"), "p.html").published == date(2018, 10, 5)
+
+
+def test_yearless_posted_stamp_takes_the_metadata_year():
+    page = _page('<meta property="article:published_time" content="2019-11-19T01:19:34.819Z">',
+                 '<div class="byline">Updated Nov 19, 9:41 AM; Posted Nov 18, 8:19 PM</div>')
+    assert read_article(page, "p.html").published == date(2019, 11, 18)
+
+
+def test_page_stating_no_date_gets_none():
+    assert read_article(_page(), "p.html").published is None
+
+
+def test_date_helpers():
+    from eventwire.reading.pagedate import parse_stamp, url_date
+
+    assert url_date("https://a.com/2019/nov/18/x") == date(2019, 11, 18)
+    assert url_date("https://a.com/story/2019-11-19/slug") == date(2019, 11, 19)
+    assert url_date("https://a.com/topic-2019-11-19/") is None  # a date in a slug is not the page's
+    assert url_date("https://a.com/2019/02/30/x") is None and url_date(None) is None
+    assert parse_stamp("Tue Nov 19 2019 03:05:46 GMT+0000")[0] == date(2019, 11, 19)
+    d, dt = parse_stamp("2019-11-19T06:56:43-05:00")
+    assert d == date(2019, 11, 19) and dt.utcoffset().total_seconds() == -5 * 3600
+    assert parse_stamp("0001-01-01T00:00:00Z") is None
+    assert parse_stamp("2019-11-18T24:30+9999") == (date(2019, 11, 18), None)  # odd clock: the day stands
+
+
+def test_headline_copy_and_share_lines_leave_the_html_body():
+    html = ('<html><head><title>Rebels take the town</title></head><body><article><h1>Rebels take the town</h1>'
+            '<p>Rebels take the town</p>' + _STORY + '<p>Read more: Another story entirely</p>'
+            '<p>Comments</p></article></body></html>').encode()
+    art = read_article(html, "p.html")
+    assert art.text.startswith("Officials said the talks")
+    assert "Read more" not in art.text and "Comments" not in art.text
+
+
+def test_xhtml_with_an_encoding_declaration_still_gets_its_date():
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><article>'
+            '<h1>Talks on the border resume</h1><p class="date">Published 3 May 2020</p>' + _STORY
+            + "</article></body></html>").encode()
+    assert read_article(page, "p.xhtml").published == date(2020, 5, 3)

@@ -87,6 +87,15 @@ def is_boilerplate(line: str) -> bool:
     return False
 
 
+def is_furniture(line: str) -> bool:
+    """A navigation/share/promotion line of the boilerplate table ("Comments", "Read more: ...").
+
+    Stricter than ``is_boilerplate``: no breadcrumb test, whose separators also split table rows."""
+    nav, prefixes, _seps = _boilerplate()
+    s = _norm(line)
+    return s.strip(" :|·•-") in nav or (s.startswith(prefixes) and len(s) < 200)
+
+
 def _is_prose(line: str) -> bool:
     """A paragraph of the story: long enough and ends like a sentence."""
     s = line.strip()
