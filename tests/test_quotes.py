@@ -174,3 +174,95 @@ def test_lexicon_is_data_with_provenance():
     assert {"say", "tell", "add", "claim", "estimate", "report", "announce", "deny", "warn"} <= set(
         raw["verbs"])
     assert "according to" in raw["phrases"]
+
+
+# --- attribution conventions measured on PolNeAR (benchmarks/quotes_approaches.md) ------------
+
+
+def test_embedded_fragments_fold_into_the_reported_clause(nlp):
+    text = 'Cruz called Trump a "pathological liar" and a "serial philanderer."'
+    found = quotes_of(nlp, text)
+    assert len(found) == 1
+    q = found[0]
+    assert not q.direct and q.speaker == "Cruz" and "pathological liar" in q.text and "philanderer" in q.text
+
+
+def test_quoted_title_without_cue_is_no_quote(nlp):
+    assert quotes_of(nlp, 'She appeared on "The Tonight Show With Jimmy Fallon" on Monday night.') == []
+
+
+def test_colon_closing_the_previous_paragraph(nlp):
+    text = 'Caddell continued:\n\n"The health issue overall is very much a partisan issue."'
+    q = one(quotes_of(nlp, text), "partisan issue")
+    assert q.direct and q.speaker == "Caddell"
+
+
+def test_signature_dash_names_the_speaker(nlp):
+    text = "\u201cHe represents our greatest shame.\u201d \u2015\u00a0Sonya Herridge\n\u201cWe deserve better.\u201d"
+    q = one(quotes_of(nlp, text), "greatest shame")
+    assert q.speaker == "Sonya Herridge" and text[q.speaker_start:q.speaker_end] == "Sonya Herridge"
+
+
+def test_pronoun_resolved_by_gender(nlp):
+    text = ("Hillary Clinton criticized Donald Trump on Tuesday.\n\n"
+            "\u201cHow many times do we have to see this?\u201d she said.")
+    q = one(quotes_of(nlp, text), "How many times")
+    assert q.speaker == "Hillary Clinton" and text[q.speaker_start:q.speaker_end] == "she"
+
+
+def test_pronoun_of_the_wrong_gender_is_not_resolved(nlp):
+    text = "Mrs. Smith spoke at the rally.\n\n\u201cWe will win,\u201d he said."
+    q = one(quotes_of(nlp, text), "We will win")
+    assert q.speaker is None and q.speaker_start is None
+
+
+def test_relative_pronoun_is_the_speaker_mention(nlp):
+    text = "The plan was backed by Senator John Smith, who said the program would save money."
+    q = one(quotes_of(nlp, text), "save money")
+    assert q.speaker == "Senator John Smith" and text[q.speaker_start:q.speaker_end] == "who"
+
+
+def test_parenthetical_frame(nlp):
+    text = "The museum, Mr. Obama said, would make visitors face uncomfortable truths."
+    q = one(quotes_of(nlp, text), "uncomfortable truths")
+    assert not q.direct and q.speaker == "Mr. Obama" and q.cue == "said"
+
+
+def test_stance_and_intention_cues_need_a_named_source(nlp):
+    found = quotes_of(nlp, "The NAACP called for a moratorium on charter schools.\n\n"
+                           "Clinton wants to triple the size of the AmeriCorps program.")
+    q = one(found, "moratorium")
+    assert q.speaker == "The NAACP" and q.cue == "called for" and q.text == "a moratorium on charter schools"
+    q = one(found, "AmeriCorps")
+    assert q.speaker == "Clinton" and q.text.startswith("to triple")
+    # No source named: no attribution.
+    assert quotes_of(nlp, "It wants to rain all week.") == []
+
+
+def test_transcript_turns(nlp):
+    text = ("WALLACE: Will Gennifer Flowers be there tomorrow night?\n\n"
+            "PENCE: She will not be attending the debate.\n\n"
+            "UPDATE: The debate starts at 9 p.m.")
+    found = quotes_of(nlp, text)
+    q = one(found, "not be attending")
+    assert q.speaker == "PENCE" and q.text == "She will not be attending the debate." and q.cue == ":"
+    assert not any("debate starts" in f.text and f.speaker == "UPDATE" for f in found)
+
+
+def test_reported_content_stays_in_its_paragraph(nlp):
+    text = ("However laudable the goal, the tax is a misguided approach.\n\n"
+            "''There's no evidence whatsoever,'' Mr. Burman said. ''The real issue is governance.''")
+    found = quotes_of(nlp, text)
+    assert any(q.speaker == "Mr. Burman" and q.direct for q in found)
+    for q in found:
+        if q.speaker_start is not None and q.speaker_start > text.index("\n"):
+            assert q.start > text.index("\n"), q
+
+
+def test_colon_after_a_named_subject_introduces_its_words(nlp):
+    text = 'President Obama is rolling out a more personal campaign message: "It\'s about me."'
+    q = one(quotes_of(nlp, text), "about me")
+    assert q.direct and q.speaker == "President Obama"
+    # A colon after a clause with no named subject attributes nothing.
+    q = one(quotes_of(nlp, 'The enthusiasm is recorded in detail: "Here comes the big day, folks."'), "big day")
+    assert q.speaker is None

@@ -5,6 +5,23 @@ direct quotes, reporting verbs with a clausal complement (or "according to") giv
 reported ones, and the dependency tree links both to a speaker. The cue lexicon lives in
 ``data/speech_cues.json``. The rule throughout is *never guess*: when the text does not
 say who spoke, ``speaker`` is ``None``.
+
+Conventions (measured on PolNeAR, see benchmarks/quotes_approaches.md):
+
+* A quoted fragment inside the writer's own sentence ('X called him a "liar"') is not a
+  quotation of its own: it is part of the reported clause of its cue, and a quoted title or
+  term with no cue is no quote at all.
+* Besides speech verbs, stance, evaluation and intention verbs attribute their object or
+  complement to their subject ('X criticized the plan', 'X wants to ...', 'X called for ...');
+  those are kept only when the subject names a source.
+* ``speaker_start``/``speaker_end`` mark the mention that is the cue's subject in the text:
+  the name, or the pronoun of 'he said' / the relative pronoun of 'X, who said'; ``speaker``
+  then holds the name that mention refers to. A personal pronoun is resolved only when one
+  person of agreeing gender (given-name and honorific table ``data/quote_gender.json``) is
+  the clear antecedent; otherwise both stay ``None``.
+* The pieces of an interrupted or multi-paragraph quotation are separate records that share
+  the speaker span of the frame that attributes them.
+* Transcripts: a paragraph opening with an upper-case label ('PENCE: ...') is that speaker's.
 """
 
 from __future__ import annotations
@@ -29,6 +46,7 @@ _MARKS = re.compile("''|[\"\u201c\u201d\u201e\u00ab\u00bb]")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _SENT_END = frozenset(".!?")
+_DASHES = frozenset({"\u2015", "\u2014", "--", "\u2013"})  # ― — -- –
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # Subjects that never name a source: expletives, demonstratives, wh-words.
 _NON_SPEAKERS = frozenset({"it", "this", "that", "there", "what", "which", "who", "these", "those"})
@@ -43,6 +61,9 @@ class _Lexicon:
     verbs: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     pronouns: frozenset[str]
+    object_verbs: frozenset[str] = frozenset()
+    prep_cues: frozenset[tuple[str, str]] = frozenset()  # (verb lemma, preposition)
+    labels: frozenset[str] = frozenset()  # upper-case paragraph labels that are not speakers
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +71,13 @@ def _lexicon() -> _Lexicon:
     raw = json.loads(resources.files("eventwire").joinpath("data/speech_cues.json").read_text("utf-8"))
     verbs = {v.lower() for v in raw["verbs"]} | {v.lower() for v in raw.get("belief_verbs", ())}
     phrases = tuple(tuple(p.lower().split()) for p in raw.get("phrases", ()))
-    return _Lexicon(frozenset(verbs), phrases, frozenset(p.lower() for p in raw.get("pronouns", ())))
+    preps = set()
+    for cue in raw.get("prep_cues", ()):
+        words = cue.lower().split()
+        preps.add((words[0], " ".join(words[1:])))
+    return _Lexicon(frozenset(verbs), phrases, frozenset(p.lower() for p in raw.get("pronouns", ())),
+                    frozenset(v.lower() for v in raw.get("object_verbs", ())), frozenset(preps),
+                    frozenset(raw.get("transcript_non_speakers", ())))
 
 
 @dataclass
@@ -77,6 +104,7 @@ class _Cand:
     sp_start: int | None = None
     sp_end: int | None = None
     person: bool = False  # speaker is a named person (usable as a pronoun antecedent)
+    needs_speaker: bool = False  # a stance/intention cue: kept only when its source is named
 
 
 @dataclass
@@ -89,6 +117,7 @@ class _Ctx:
     marks: Sequence[_Mark]
     tok_quote: list[int]
     persons: list[tuple[int, int]]
+    genders: dict[str, str | None]
 
 
 def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
@@ -104,9 +133,24 @@ def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
     cands: list[_Cand] = []
     prev_mark: _Mark | None = None
     prev_cand: _Cand | None = None
+    embedded: dict[int, list[_Mark]] = {}  # cue token -> quoted fragments it governs
     for qi, m in enumerate(marks):
         cand = _Cand(m.start, m.end, True)
+        turn = _TURN.match(text, m.start) if m.at_para_start else None
+        if turn and turn.group(1) not in lex.labels and len(turn.group(1)) > 1 and turn.end() < m.end:
+            # A quoted transcript: '"PENCE: Well, look, ..."' is PENCE's turn.
+            cand.start, cand.cue_text = turn.end(), ":"
+            cand.sp_start, cand.sp_end, cand.speaker = turn.start(1), turn.end(1), turn.group(1)
+            prev_mark, prev_cand = m, cand
+            cands.append(cand)
+            continue
         cue = _cue_for_direct(doc, m, qi, tok_quote, lex)
+        if _is_embedded(doc, text, m, lex):
+            # A fragment quoted inside the writer's own sentence ('X called him a "liar"') is
+            # part of that sentence's reported speech, not a quotation of its own.
+            if cue is not None:
+                embedded.setdefault(cue.i, []).append(m)
+            continue
         if cue is not None:
             cand.cue = cue
         elif prev_mark is not None and prev_cand is not None and (
@@ -118,19 +162,29 @@ def find_quotes(doc: Doc, entities: Iterable[Entity] = ()) -> list[Quote]:
         prev_mark, prev_cand = m, cand
         cands.append(cand)
 
-    cands.extend(_reported(doc, marks, tok_quote, lex))
-    ctx = _Ctx(doc, lex, ents, marks, tok_quote, _person_mentions(doc, ents, marks))
+    reported = _reported(doc, marks, tok_quote, lex)
+    reported += _object_content(doc, tok_quote, lex, {c.cue.i for c in reported if c.cue is not None})
+    clipped = (_clip_to_paragraph(text, c) for c in reported)
+    cands.extend(c for c in clipped if c is not None and not _covered_by_quotes(text, c.start, c.end, marks))
+    cands.extend(_transcript_turns(text, marks, lex))
+    cands.extend(_embedding_clauses(doc, embedded, reported))
+    persons = _person_mentions(doc, ents, marks)
+    ctx = _Ctx(doc, lex, ents, marks, tok_quote, persons, _genders(doc, persons))
     cands.sort(key=lambda c: (c.start, c.end))
 
     done: list[_Cand] = []
     for c in cands:
-        if c.inherit is not None:
+        if c.speaker is not None:
+            pass  # attributed when found (transcript turns)
+        elif c.inherit is not None:
             src = c.inherit
             c.speaker, c.description, c.sp_start, c.sp_end, c.person = (
                 src.speaker, src.description, src.sp_start, src.sp_end, src.person)
             c.cue_text = src.cue_text
         elif c.cue is not None:
             _attribute(ctx, c, done)
+            if c.needs_speaker and c.speaker is None:
+                continue
         done.append(c)
 
     return [
@@ -229,8 +283,8 @@ def _cue_for_direct(doc: Doc, m: _Mark, qi: int, tok_quote: list[int], lex: _Lex
     lo, hi = span.start, span.end
     para_lo, para_hi = _para_bounds(doc, m)
 
-    def usable(t: Token) -> bool:
-        return para_lo <= t.idx < para_hi and tok_quote[t.i] == -1 and _is_cue(t, lex)
+    def usable(t: Token, floor: int = para_lo) -> bool:
+        return floor <= t.idx < para_hi and tok_quote[t.i] == -1 and _is_cue(t, lex)
 
     # 1. Syntax: heads of the quote's roots, a few hops up ("...", said X / X said: "...").
     for tok in span:
@@ -253,6 +307,15 @@ def _cue_for_direct(doc: Doc, m: _Mark, qi: int, tok_quote: list[int], lex: _Lex
             h = h.head
 
     # 2. Frame after the closing mark: '"...," he said' / '"...", said X' / ', according to X'.
+    k = hi
+    while k < len(doc) and (tok_quote[k] == qi or doc[k].is_space and "\n" not in doc[k].text):
+        k += 1
+    if k < len(doc) and doc[k].text in _DASHES:
+        j = k + 1
+        while j < len(doc) and doc[j].is_space and "\n" not in doc[j].text:
+            j += 1
+        if j < len(doc) and doc[j].pos_ == "PROPN":
+            return doc[k]  # '"..." -- Jane Roe': the signature convention of letters and vox pops
     k, n = hi, 0
     while k < len(doc) and n < _FRAME_AFTER and doc[k].idx < para_hi:
         t = doc[k]
@@ -270,16 +333,29 @@ def _cue_for_direct(doc: Doc, m: _Mark, qi: int, tok_quote: list[int], lex: _Lex
     k = lo - 1
     while k >= 0 and (tok_quote[k] == qi or doc[k].is_space):
         k -= 1
+    floor = para_lo
+    if k >= 0 and doc[k].text == ":" and m.at_para_start and doc[k].idx < para_lo:
+        # 'X continued:' closing one paragraph, the quotation opening the next.
+        floor = text_of(doc).rfind("\n", 0, doc[k].idx) + 1
+    colon = doc[k] if k >= 0 and doc[k].text == ":" else None
     if k >= 0 and doc[k].text in (":", ","):
         n = 0
-        while k >= 0 and n < _FRAME_BEFORE and doc[k].idx >= para_lo and tok_quote[k] == -1:
+        while k >= 0 and n < _FRAME_BEFORE and doc[k].idx >= floor and tok_quote[k] == -1:
             t = doc[k]
             if t.text in _SENT_END:
                 break
-            if usable(t):
+            if usable(t, floor):
                 return t
             k -= 1
             n += 1
+    # 'Obama is rolling out a new message: "It's about me."' -- a clause whose subject is a named
+    # person or organisation, closed by a colon, introduces that subject's words.
+    if colon is not None and colon.idx >= floor:
+        verb = colon.head if colon.head.pos_ in ("VERB", "AUX") else colon.sent.root
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if (verb.i < colon.i and tok_quote[verb.i] == -1 and subj is not None
+                and subj.ent_type_ in ("PERSON", "ORG")):
+            return verb
     return None
 
 
@@ -288,6 +364,69 @@ def _para_bounds(doc: Doc, m: _Mark) -> tuple[int, int]:
     lo = text.rfind("\n", 0, m.start) + 1
     hi = text.find("\n", m.end)
     return lo, (len(text) if hi == -1 else hi)
+
+
+def _clip_to_paragraph(text: str, c: _Cand) -> _Cand | None:
+    """Reported content stays in its cue's paragraph (a parse run across a paragraph break
+    otherwise hands one speaker the previous paragraph's words)."""
+    if c.cue is None:
+        return c
+    lo = text.rfind("\n", 0, c.cue.idx) + 1
+    hi = text.find("\n", c.cue.idx)
+    hi = len(text) if hi == -1 else hi
+    start, end = max(c.start, lo), min(c.end, hi)
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    if not _LETTER.search(text, start, end):
+        return None
+    c.start, c.end = start, end
+    return c
+
+
+def _is_embedded(doc: Doc, text: str, m: _Mark, lex: _Lexicon) -> bool:
+    """A quotation that is only part of the writer's sentence: its opening mark follows words of
+    that sentence which are not a speech frame ('X said:', 'X said,', 'X said "...'). Quotes that
+    open a sentence or paragraph, or follow a colon, stand alone."""
+    i = m.start - 1
+    while i >= 0 and (text[i] in "\"'\u201c\u201e\u00ab" or text[i] in " \t"):
+        i -= 1  # back over the opening mark
+    if i < 0 or text[i] == "\n" or text[i] in ":\u2014":
+        return False
+    if text[i] in _SENT_END or text[i] in "\u201d\"'" and text[i - 1:i] in _SENT_END:
+        return False  # a new sentence
+    # The word before the mark (a comma allowed): a cue or its subject's frame ("said, ...").
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    k = span.start - 1
+    while k >= 0 and (doc[k].is_space or _MARKS.fullmatch(doc[k].text) or doc[k].text in "\u201c\u201e"):
+        k -= 1
+    if k >= 0 and doc[k].text == ",":
+        k -= 1
+    if k >= 0 and (_is_cue(doc[k], lex) or doc[k].lemma_.lower() in lex.verbs):
+        return False
+    return k >= 0
+
+
+def _embedding_clauses(doc: Doc, embedded: dict[int, list[_Mark]], reported: Sequence[_Cand]) -> list[_Cand]:
+    """One reported quote per cue that governs embedded quoted fragments: the cue's complement."""
+    out: list[_Cand] = []
+    for ci, frags in embedded.items():
+        lo, hi = min(f.start for f in frags), max(f.end for f in frags)
+        if any(r.cue is not None and r.cue.i == ci or r.start <= lo and hi <= r.end for r in reported):
+            continue  # already the content of a reported clause
+        cue = doc[ci]
+        rights = [ch for ch in cue.rights if ch.dep_ not in ("punct", "prt", "cc", "conj", "npadvmod")]
+        start, end = ci + 1, ci + 1
+        if rights:
+            start, end = rights[0].left_edge.i, max(ch.right_edge.i for ch in rights) + 1
+            start, end = _trim(doc, start, end)
+        c_start = min(lo, doc[start].idx) if end > start else lo
+        c_end = max(hi, doc[end - 1].idx + len(doc[end - 1])) if end > start else hi
+        out.append(_Cand(c_start, c_end, False, cue=cue))
+    return out
 
 
 # --- reported speech -------------------------------------------------------------------------
@@ -305,9 +444,15 @@ def _reported(doc: Doc, marks: Sequence[_Mark], tok_quote: list[int], lex: _Lexi
             span = _according_content(tok)
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.verbs:
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            if comp is None:
+            if comp is not None:
+                span = (comp.left_edge.i, comp.right_edge.i + 1)
+            elif tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                # "The museum, Mr. Obama said, would make ...": the frame interrupts its content,
+                # which is the clause it hangs off (written as one span, frame included).
+                span = (tok.head.left_edge.i, tok.head.right_edge.i + 1)
+            else:
                 continue
-            span = (comp.left_edge.i, comp.right_edge.i + 1)
         else:
             continue
         if span is None:
@@ -319,6 +464,81 @@ def _reported(doc: Doc, marks: Sequence[_Mark], tok_quote: list[int], lex: _Lexi
         if tok_quote[start] != -1 or _covered_by_quotes(text, c_start, c_end, marks):
             continue  # the frame of a direct quote, attributed there
         out.append(_Cand(c_start, c_end, False, cue=tok))
+    return out
+
+
+# Object verbs whose bare object is not the content: "called a meeting", "told reporters".
+_NEEDS_COMPLEMENT = frozenset({"call", "tell", "ask"})
+_OBJECT_DEPS = frozenset({"dobj", "xcomp", "ccomp", "oprd", "dative", "acomp"})
+
+
+def _object_content(doc: Doc, tok_quote: list[int], lex: _Lexicon, taken: set[int]) -> list[_Cand]:
+    """Stances and intentions: 'X criticized the plan', 'X wants to raise taxes', 'X called for a
+    moratorium'. The content is the verb's object or complement (with an 'as ...' phrase), or the
+    object of the cue's preposition; the candidate is kept only if its subject names a source."""
+    out: list[_Cand] = []
+    if not lex.object_verbs and not lex.prep_cues:
+        return out
+    prep_verbs = {v for v, _ in lex.prep_cues}
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.i in taken or tok_quote[tok.i] != -1:
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma not in lex.object_verbs and lemma not in prep_verbs:
+            continue
+        span: tuple[int, int] | None = None
+        cue_end = tok.i + 1
+        for ch in tok.rights:  # verb + preposition ("call for", "point to", "lash out at")
+            words = ch.lower_
+            if ch.dep_ == "prt":
+                nxt = next((g for g in ch.doc[ch.i + 1:ch.i + 2] if g.dep_ == "prep" and g.head.i == tok.i), None)
+                if nxt is not None:
+                    words, ch = f"{ch.lower_} {nxt.lower_}", nxt
+            if ch.dep_ == "prep" and (lemma, words) in lex.prep_cues:
+                obj = [g for g in ch.children if g.dep_ in ("pobj", "pcomp")]
+                if obj:
+                    span = (obj[0].left_edge.i, max(g.right_edge.i for g in obj) + 1)
+                    cue_end = ch.i + 1
+                break
+        if span is None and lemma in lex.object_verbs:
+            parts = [ch for ch in tok.rights if ch.dep_ in _OBJECT_DEPS
+                     or ch.dep_ == "prep" and ch.lower_ == "as"]
+            if lemma in _NEEDS_COMPLEMENT and not any(ch.dep_ in ("oprd", "xcomp", "ccomp") for ch in parts):
+                parts = []  # "called a meeting" is no attribution; "called it a mistake" is
+            if parts:
+                span = (parts[0].left_edge.i, max(ch.right_edge.i for ch in parts) + 1)
+        if span is None:
+            continue
+        start, end = _trim(doc, *span)
+        if end <= start:
+            continue
+        c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        cand = _Cand(c_start, c_end, False, cue=tok, needs_speaker=True)
+        cand.cue_text = doc[tok.i:cue_end].text
+        out.append(cand)
+    return out
+
+
+# "PENCE: Well, look, ..." -- a speaker label in capitals opening a paragraph of a transcript.
+_TURN = re.compile(r"[ \t]*([A-Z][A-Z.'\u2019-]*(?: [A-Z][A-Z.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+
+
+def _transcript_turns(text: str, marks: Sequence[_Mark], lex: _Lexicon) -> list[_Cand]:
+    """Interview transcripts: each 'NAME: words' paragraph is NAME's speech (cue ':')."""
+    out: list[_Cand] = []
+    for para in _PARAGRAPH.finditer(text):
+        m = _TURN.match(para.group())
+        if not m or m.group(1) in lex.labels or len(m.group(1)) < 2:
+            continue
+        start, end = para.start() + m.end(), para.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if any(mk.start <= start + 1 and end - 1 <= mk.end for mk in marks) or not _LETTER.search(text, start, end):
+            continue  # a quotation of its own: the direct-quote reading covers it
+        c = _Cand(start, end, False, cue_text=":")
+        c.sp_start, c.sp_end = para.start() + m.start(1), para.start() + m.end(1)
+        c.speaker = m.group(1)
+        out.append(c)
     return out
 
 
@@ -367,16 +587,28 @@ def _attribute(ctx: _Ctx, c: _Cand, done: Sequence[_Cand]) -> None:
     cue = c.cue
     assert cue is not None
     phrase = _phrase_at(cue, lex)
-    c.cue_text = phrase or _cue_words(cue)
-    head = _speaker_head(cue, phrase is not None, lex)
+    c.cue_text = c.cue_text or phrase or _cue_words(cue)
     span: tuple[int, int] | None = None
-    if head is None or tok_quote[head.i] != -1:
+    if cue.text in _DASHES:
+        j = cue.i + 1
+        while j < len(doc) and doc[j].is_space and "\n" not in doc[j].text:
+            j += 1
+        k = j
+        while k < len(doc) and (doc[k].pos_ == "PROPN" or doc[k].text in ".-") and "\n" not in doc[k].text:
+            k += 1
+        span = _trim(doc, j, k)
+        head = None
+    else:
+        head = _speaker_head(cue, phrase is not None, lex)
+    if span is None and (head is None or tok_quote[head.i] != -1):
         # The parser often loses the subject of '"...," Tulsa police Chief X said': read the
         # words framed by the closing mark and the cue instead (direct quotes only).
         span = _surface_speaker(doc, cue, tok_quote) if c.direct and not phrase else None
         if span is None:
             return
         head = doc[span[1] - 1] if span[1] - span[0] == 1 else None
+    if span is not None and span[1] <= span[0]:
+        return
     if head is not None and head.lower_ in lex.pronouns:
         _resolve_pronoun(ctx, c, head, done)
         return
@@ -389,11 +621,25 @@ def _attribute(ctx: _Ctx, c: _Cand, done: Sequence[_Cand]) -> None:
         assert head is not None
         lo, hi, desc = _speaker_extent(head)
     lo, hi = _cover_entities(doc, lo, hi, ents)
+    # A parse run across a paragraph break ("12:15 p.m.\n\nDonald Trump says ..."): keep the
+    # part of the speaker in the cue's paragraph.
+    while lo < hi - 1 and lo < cue.i and "\n" in text_of(doc)[doc[lo].idx:cue.idx]:
+        lo += 1
+    t_lo, t_hi = _trim(doc, lo, hi)
+    if t_hi > t_lo:
+        lo, hi = t_lo, t_hi
+    if "\n" in text_of(doc)[doc[lo].idx:cue.idx]:
+        return  # nothing of it in the cue's paragraph: the parse went astray
     c.sp_start, c.sp_end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
     c.speaker = text_of(doc)[c.sp_start:c.sp_end]
     c.description = desc
     c.person = head.ent_type_ == "PERSON" or any(
         e.kind == "person" and e.start <= head.idx < e.end for e in ents)
+    rel = _relative_subject(cue) if span is None and not phrase else None
+    if rel is not None and not lo <= rel.i < hi:
+        # "X, who said ...": the relative pronoun is the mention that attributes the quote, as a
+        # pronoun is for "he said"; ``speaker`` names its antecedent.
+        c.sp_start, c.sp_end = rel.idx, rel.idx + len(rel)
 
 
 _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "NUM"})
@@ -462,12 +708,33 @@ def _speaker_head(cue: Token, is_phrase: bool, lex: _Lexicon) -> Token | None:
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
+        # "... began by saying that ...": through the preposition to the verb it modifies.
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+            verb = verb.head.head
+            continue
         break
+    # 'Said X: "..."': the parser takes the fronted verb for part of the name.
+    if cue.dep_ == "compound" and cue.head.i == cue.i + 1 and cue.head.pos_ == "PROPN":
+        return cue.head
     # '"...", said Col. X' where the parser missed the inverted subject: a name right after.
     if cue.lemma_ != "tell":
         for ch in cue.rights:
             if ch.dep_ in ("dobj", "attr", "dep", "npadvmod", "appos") and ch.pos_ == "PROPN":
                 return ch
+    return None
+
+
+def _relative_subject(cue: Token) -> Token | None:
+    """The relative pronoun subject of a cue in a relative clause ('X, who said ...'), if any."""
+    verb = cue
+    for _ in range(3):
+        subj = next((ch for ch in verb.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj if subj.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl" else None
+        if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
     return None
 
 
@@ -536,30 +803,104 @@ def _resolve_pronoun(ctx: _Ctx, c: _Cand, pron: Token, done: Sequence[_Cand]) ->
 
     near_lo = _window_start(doc, pron, ctx.marks, 1)
     far_lo = _window_start(doc, pron, ctx.marks, 2)
+    genders = ctx.genders
+    want = _PRONOUN_GENDER.get(pron.lower_)
     for d in reversed(done):
         if d.sp_start is None or d.sp_start >= pron.idx:
             continue
         if d.sp_start < far_lo:
             break
-        if d.person and d.speaker:
+        if d.person and d.speaker and genders.get(key(d.speaker)) in (None, want):
+            # Only a person the pronoun could refer to breaks the chain.
             others = {key(text_of(doc)[s:e]) for s, e in ctx.persons
-                      if (d.sp_end or d.sp_start) <= s < pron.idx and _is_subject(doc, s, e)}
+                      if (d.sp_end or d.sp_start) <= s < pron.idx and _is_subject(doc, s, e)
+                      and genders.get(key(text_of(doc)[s:e])) in (None, want)}
             if not others - {key(d.speaker)}:
                 resolve(d.speaker)
                 c.description = d.description
                 return
             break
     names = named_between(near_lo, pron.idx)
-    if len(names) == 1:
-        resolve(next(iter(names.values())))
+    fits = {k: v for k, v in names.items() if genders.get(k) in (None, want)}
+    if len(fits) == 1:
+        resolve(next(iter(fits.values())))
         return
-    # Salience: "Mr. Obama dismissed the criticism ... . '...,' he said."
-    prev = doc[near_lo:near_lo + 1]
-    if len(prev) and names:
+    # Salience: "Mr. Obama dismissed the criticism ... . '...,' he said." -- the subject of the
+    # previous sentence, when the text confirms its gender agrees with the pronoun.
+    prev = doc.char_span(near_lo, near_lo + 1, alignment_mode="expand")
+    if prev is not None and len(prev) and fits:
         root = prev[0].sent.root
         subj = next((t for t in root.children if t.dep_ == "nsubj"), None)
-        if subj is not None and key(subj.text) in names and subj.idx < pron.idx:
-            resolve(names[key(subj.text)])
+        if subj is not None and key(subj.text) in fits and subj.idx < pron.idx \
+                and want is not None and genders.get(key(subj.text)) == want:
+            resolve(fits[key(subj.text)])
+            return
+    if fits:
+        return  # persons of that gender named close by, none of them clearly the one
+    # Nobody of the pronoun's gender named in this or the previous sentence: the nearest earlier
+    # sentence (five more at most) naming a person of that gender, when it names only one
+    # ("Schiff called on ... . That could include ... . '...,' he said."; "Lynch rose to ...
+    # She occupies ... . '...,' she said.").
+    lo = near_lo
+    for n in range(2, _PRONOUN_REACH + 1):
+        far = _window_start(doc, pron, ctx.marks, n)
+        if far >= lo:
+            break
+        found = named_between(far, lo)
+        fits = {k: v for k, v in found.items() if genders.get(k) in (None, want)}
+        if len(fits) == 1:
+            resolve(next(iter(fits.values())))
+        if fits:
+            return
+        lo = far
+
+
+_PRONOUN_REACH = 6  # sentences (outside quotations) a pronoun may look back for its antecedent
+_PRONOUN_GENDER = {"he": "male", "she": "female"}
+
+
+@lru_cache(maxsize=1)
+def _gender_table() -> tuple[dict[str, str], dict[str, str]]:
+    raw = json.loads(resources.files("eventwire").joinpath("data/quote_gender.json").read_text("utf-8"))
+    names = {n.lower(): "male" for n in raw["male"]} | {n.lower(): "female" for n in raw["female"]}
+    titles = {t.lower(): g for g, ts in raw["honorifics"].items() for t in ts}
+    return names, titles
+
+
+def _genders(doc: Doc, persons: Sequence[tuple[int, int]]) -> dict[str, str | None]:
+    """Sex of each named person (by surname key), when a mention states it: an honorific
+    ("Mrs. Clinton") or a common given name ("Hillary Clinton"). Conflicting evidence: unknown."""
+    names, titles = _gender_table()
+    text = text_of(doc)
+    out: dict[str, str | None] = {}
+    for s, e in persons:
+        words = text[s:e].split()
+        before = text[max(0, s - 6):s].split()
+        evidence = None
+        if before and before[-1].lower() in titles:
+            evidence = titles[before[-1].lower()]
+        elif words and words[0].lower() in titles:
+            evidence = titles[words[0].lower()]
+        elif len(words) > 1 and words[0].lower() in names:
+            evidence = names[words[0].lower()]
+        if evidence is None:
+            continue
+        k = _person_key(text[s:e])
+        out[k] = evidence if out.get(k, evidence) == evidence else None
+    # The text's own pronouns: a sentence naming one person and using only 'he' (or only 'she')
+    # tells that person's gender, when nothing above did ("Ham said he ...").
+    votes: dict[str, set[str]] = {}
+    for sent in doc.sents:
+        keys = {_person_key(text[a:b]) for a, b in persons if sent.start_char <= a < sent.end_char}
+        if len(keys) != 1:
+            continue
+        seen = {_PRONOUN_GENDER.get(t.lower_) for t in sent if t.lower_ in ("he", "she")}
+        if len(seen) == 1:
+            votes.setdefault(next(iter(keys)), set()).update(seen)
+    for k, gs in votes.items():
+        if k not in out and len(gs) == 1:
+            out[k] = next(iter(gs))
+    return out
 
 
 def _is_subject(doc: Doc, start: int, end: int) -> bool:
