@@ -171,3 +171,60 @@ def test_every_place_is_well_formed(nlp):
         assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
         assert p.feature in ("country", "admin", "city", "locality", "region")
         assert p.country is None or len(p.country) == 2
+
+
+# --------------------------------------------------------------------------- divisions, institutions, people
+
+
+def test_us_counties_follow_the_article_state(nlp):
+    doc = nlp("School boards in Barrow County and Oconee County met on Monday. Clarke County "
+              "officials said the new policy would follow later.")
+    clarke = [p for p in find_places(doc) if p.text == "Clarke County"]
+    assert clarke and clarke[0].country == "US" and clarke[0].admin1 == "GA"
+    assert _km((clarke[0].lat, clarke[0].lon), (33.95, -83.37)) < 80
+
+
+def test_county_in_a_named_state(nlp):
+    doc = nlp("A fire destroyed a barn in Henry County, Iowa, on Tuesday, the sheriff said.")
+    henry = [p for p in find_places(doc) if p.text == "Henry County"]
+    assert henry and henry[0].admin1 == "IA" and henry[0].feature == "admin"
+
+
+def test_provinces_outside_the_us(nlp):
+    doc = nlp("Health workers culled hogs at a farm in Pandi, Bulacan, after an outbreak in the "
+              "Philippines. Cases were also reported in Nueva Ecija.")
+    found = {p.text: p for p in find_places(doc)}
+    assert found["Bulacan"].country == "PH" and found["Nueva Ecija"].country == "PH"
+    assert _km((found["Bulacan"].lat, found["Bulacan"].lon), (14.9, 120.9)) < 100
+
+
+def test_place_inside_an_institution_name(nlp):
+    doc = nlp("A spokesman for the Ohio Department of Transportation said the road would reopen. "
+              "She studied at the University of Georgia before moving to Atlanta.")
+    found = {p.text: p for p in find_places(doc)}
+    assert found["Ohio"].admin1 == "OH" and found["Ohio"].feature == "admin"
+    assert found["Georgia"].country == "US" and found["Georgia"].admin1 == "GA"
+
+
+def test_team_and_paper_names_are_not_places(nlp):
+    doc = nlp("The Texas Rangers beat the Dallas Mavericks fans' favourite, the Washington Post reported.")
+    assert not {"Texas", "Washington"} & {p.text for p in find_places(doc)}
+
+
+def test_surname_after_full_name_is_a_person(nlp):
+    doc = nlp("Jerry Hughes bought his dog in Caddo. Now Hughes is having a hard time, and Hughes said "
+              "he would not give up.")
+    assert "Hughes" not in {p.text for p in find_places(doc)}
+
+
+def test_word_written_in_lower_case_elsewhere_is_common(nlp):
+    doc = nlp("Man charged with burglary. A man was arrested on Friday after a break-in, police said.")
+    assert "Man" not in {p.text for p in find_places(doc)}
+
+
+def test_upper_case_dateline_and_dotted_state(nlp):
+    doc = nlp("TORRINGTON — The City Council tentatively approved the budget. The school opened a "
+              "second campus in D.C. for its older students.")
+    found = {p.text: p for p in find_places(doc)}
+    assert found["TORRINGTON"].country == "US" and found["TORRINGTON"].admin1 == "CT"
+    assert found["D.C."].country == "US"

@@ -59,11 +59,17 @@ def places(doc: Document, settings: Settings) -> None:
     doc.places = find_places(doc.spacy, exclude=exclude)
     # A span resolved as a place is a place, whatever spaCy's organisation label said.
     spans = [(p.start, p.end) for p in doc.places]
+
+    def holds_place(e: Entity) -> bool:  # "Ohio Department of Transportation" stays around "Ohio"
+        return any(e.start <= a and b <= e.end and (a, b) != (e.start, e.end) for a, b in spans)
+
     kept = [
         e for e in doc.entities
-        if (e.actor and e.kind != "person") or not any(e.start < b and a < e.end for a, b in spans)
+        if (e.actor and e.kind != "person") or holds_place(e)
+        or not any(e.start < b and a < e.end for a, b in spans)
     ]
-    kept += [Entity(p.text, p.start, p.end, "place", None) for p in doc.places]
+    kept += [Entity(p.text, p.start, p.end, "place", None) for p in doc.places
+             if not any(e.start <= p.start and p.end <= e.end for e in kept)]
     doc.entities = sorted(kept, key=lambda e: (e.start, e.end))
 
 

