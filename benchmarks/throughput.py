@@ -6,6 +6,9 @@ process times (1) spaCy's nlp.pipe over the cleaned texts alone (the baseline),
 inputs, and prints articles/second, the ratio of the two, each stage's share,
 and peak memory (tracemalloc for Python allocations, ru_maxrss for the process).
 
+Also times, in the same run, eventwire without the trained event-type classifier
+(the lexicon alone: the pipeline before issue 4), so its cost is measured, not guessed.
+
     python benchmarks/throughput.py [--limit N] [--repeat R]
 """
 
@@ -41,6 +44,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="best of R timings")
     a = ap.parse_args()
 
+    from eventwire.config import Settings
     from eventwire.nlp import load_spacy
     from eventwire.pipeline import Pipeline
     from eventwire.reading import read_article
@@ -53,9 +57,10 @@ def main() -> int:
     pipe = Pipeline()
     texts = [read_article(raw, name).text for name, raw in data]  # warm-up and baseline texts
     pipe(read_article(data[0][1], data[0][0]))  # load every stage's tables once
+    lexicon_only = Pipeline(Settings(classify_events=False))
     words = sum(len(t.split()) for t in texts)
 
-    best_spacy = best_ew = float("inf")
+    best_spacy = best_ew = best_lex = float("inf")
     stage: dict[str, float] = defaultdict(float)
     rss_eventwire = 0
     for _ in range(a.repeat):
@@ -81,6 +86,12 @@ def main() -> int:
                 object.__setattr__(comp, "func", originals[comp.name])
         rss_eventwire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
+        # The pipeline without the event-type classifier (the lexicon alone decides).
+        t0 = time.perf_counter()
+        for name, raw in data:
+            lexicon_only(read_article(raw, name))
+        best_lex = min(best_lex, time.perf_counter() - t0)
+
         # The baseline: spaCy alone over the same cleaned texts, batched as nlp.pipe does by default.
         t0 = time.perf_counter()
         for _doc in nlp.pipe(texts):
@@ -99,6 +110,8 @@ def main() -> int:
     print(f"spaCy nlp.pipe alone: {n / best_spacy:.2f} articles/s ({best_spacy:.1f} s)")
     print(f"eventwire extract:    {n / best_ew:.2f} articles/s ({best_ew:.1f} s)")
     print(f"cost ratio eventwire / spaCy: {best_ew / best_spacy:.2f}x (target <= 1.5x)")
+    print(f"without the event-type classifier: {n / best_lex:.2f} articles/s ({best_lex:.1f} s), "
+          f"{best_lex / best_spacy:.2f}x spaCy; the classifier costs {100 * (best_ew / best_lex - 1):+.1f} %")
     print("share of eventwire's time by stage:")
     for k, v in sorted(stage.items(), key=lambda kv: -kv[1]):
         print(f"  {k:8s} {100 * v / total:5.1f}%  ({v / a.repeat:.2f} s)")
@@ -106,7 +119,8 @@ def main() -> int:
     print(f"peak resident set size after eventwire's run: {rss_eventwire / 1e3:.0f} MB "
           "(spaCy model, gazetteer index and one article at a time)")
     print(json.dumps({"articles": n, "spacy_s": round(best_spacy, 2), "eventwire_s": round(best_ew, 2),
-                      "ratio": round(best_ew / best_spacy, 3)}))
+                      "ratio": round(best_ew / best_spacy, 3),
+                      "lexicon_only_s": round(best_lex, 2)}))
     return 0
 
 

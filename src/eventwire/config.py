@@ -13,5 +13,6 @@ class Settings:
     components: tuple[str, ...] = DEFAULT_COMPONENTS
     max_bytes: int = 20_000_000  # inputs larger than this are refused with a clear message
     min_event_confidence: float = 0.5  # weaker candidates (e.g. no actor and no place) are left out
+    classify_events: bool = True  # the trained sentence classifier refines the lexicon's event types
     languages: tuple[str, ...] = ("en",)  # languages the language-specific stages know
     extra: dict = field(default_factory=dict, hash=False, compare=False)

@@ -21,6 +21,8 @@ from .reading.tables import load_table
 ACTOR_KINDS = {"armed_group", "state_force", "coalition", "government", "other"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
 GOVERNMENT_KINDS = {"state_force", "government"}
+TERRITORY_SUBS = {"Government regains territory", "Non-state actor overtakes territory"}
+NOT_CONFLICT = {"NATURAL_DISASTER", "MAN_MADE_DISASTER", "ORG_CRIME"}  # CASE classes that are no ACLED event
 
 
 @dataclass
@@ -98,6 +100,7 @@ class Candidate:
     time_soft: bool = False  # the date may be the report's, not the event's
     intervention: bool = False  # a protest met with force (tear gas, arrests, shots)
     killing: bool = False  # someone was killed in the same sentence
+    refined: tuple[str, str] | None = None  # (type, sub-type) the sentence classifier chose over the trigger's
 
 
 # ---- small helpers over the parse ------------------------------------------------------------
@@ -152,7 +155,7 @@ def _prep_objects(tok, preps: tuple[str, ...]):
 # ---- the stage -------------------------------------------------------------------------------
 
 
-def find_events(doc: Document, min_confidence: float = 0.0) -> list[Event]:
+def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = True) -> list[Event]:
     sp = doc.spacy
     if sp is None:
         return []
@@ -176,7 +179,53 @@ def find_events(doc: Document, min_confidence: float = 0.0) -> list[Event]:
         if c.fatalities is None and c.rule.type in VIOLENT and per_sentence[c.sent_start] == 1:
             c.fatalities = _fatalities(doc.article.text[c.sent_start:c.sent_end], lex)
     strong = [c for c in merged if _confidence(c) >= min_confidence]
+    if classify:
+        strong = _classify(doc, strong)
     return [_to_event(c, doc) for c in _merge(strong)]
+
+
+def _classify(doc: Document, cands: list[Candidate]) -> list[Candidate]:
+    """Let the sentence classifier (event_types.py) refine each candidate's type; drop non-conflict events.
+
+    One batch per document. The trigger's type stands unless the classifier is sure enough: the
+    sub-type within the trigger's event type from ``refine_sub_type``, another event type from
+    ``change_event_type`` and only for generic triggers (rank up to ``change_max_rank``: "attack",
+    "fight", "arrest"; a "protest" or a "riot" keeps its type). A sentence it reads as a disaster or
+    organised crime is no political violence. Territory taken by a known actor stays the parse's
+    call (who took it decides the sub-type); the rules of ``_sub_type`` (threats, battles with
+    protesters, force against protests) apply on top. Without the classifier the lexicon alone decides.
+    """
+    if not cands:
+        return cands
+    from .event_types import get_classifier, thresholds
+
+    clf = get_classifier()
+    if clf is None:
+        return cands
+    text = doc.article.text
+    spans = sorted({(c.sent_start, c.sent_end) for c in cands})
+    preds = dict(zip(spans, clf.classify([text[a:b].strip() for a, b in spans]), strict=False))
+    th = thresholds()
+    out = []
+    for c in cands:
+        p = preds[(c.sent_start, c.sent_end)]
+        if p.event_type is None or p.sub_event_type is None:
+            if p.label in NOT_CONFLICT and p.prob >= th["drop_non_acled"] and c.rule.type in VIOLENT:
+                continue
+            out.append(c)
+            continue
+        territory = p.sub_event_type in TERRITORY_SUBS
+        if c.rule.sub == "TERRITORY" and (c.actor1 is not None or not territory):
+            if p.event_type == c.rule.type or p.prob < th["change_event_type"]:
+                out.append(c)  # the parse knows who took the ground
+                continue
+        same = p.event_type == c.rule.type
+        if same and p.prob >= th["refine_sub_type"] or (
+            p.prob >= th["change_event_type"] and c.rule.rank <= th["change_max_rank"]
+        ):
+            c.refined = (p.event_type, p.sub_event_type)
+        out.append(c)
+    return out
 
 
 def _credit_claimant(doc: Document, cands: list[Candidate], actors: list[Entity], lex: Lexicon) -> None:
@@ -484,7 +533,8 @@ def _modality(head, quotes: list[Quote], doc: Document, lex: Lexicon) -> tuple[s
         if q.start <= head.idx < q.end:
             mod = _cue_modality(q.cue or "", lex)
             speaker = re.sub(r"^(?:the|a|an)\s+", "", q.speaker, flags=re.I) if q.speaker else None
-            return (mod if mod in ("claimed", "denied", "threatened") else "reported"), speaker
+            # The quote stage also keeps intentions ("X wants to attack ..."): planned, not reported.
+            return (mod if mod in ("claimed", "denied", "threatened", "planned") else "reported"), speaker
     # Governing words: "X reported that ...", "called on followers to launch attacks".
     tok = head
     via_subject = False
@@ -617,7 +667,7 @@ def _merge(cands: list[Candidate], same_sentence_only: bool = False) -> list[Can
 
 
 def _sub_type(c: Candidate) -> tuple[str, str]:
-    etype, sub = c.rule.type, c.rule.sub
+    etype, sub = c.refined or (c.rule.type, c.rule.sub)
     if sub == "TERRITORY":
         kind = c.actor1.kind if c.actor1 else None
         sub = "Government regains territory" if kind in GOVERNMENT_KINDS else "Non-state actor overtakes territory"
