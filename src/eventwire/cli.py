@@ -97,6 +97,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
     pipeline = Pipeline(settings)
+    pipeline.warm()  # models and tables loaded once and kept out of the garbage collector's walks
     done = failed = 0
     skipped: Counter = Counter()
     for raw in iter_inputs(args.paths, settings.max_bytes):
