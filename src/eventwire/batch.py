@@ -19,7 +19,7 @@ from functools import lru_cache
 from .config import Settings
 from .document import Document
 from .errors import EventwireError, InputError
-from .ingest import Ingester, IngestSummary
+from .ingest import Ingester, IngestSummary, first_line
 from .models import Article
 from .sources import RawInput, iter_inputs
 from .store import Store
@@ -48,7 +48,7 @@ def read_task(raw: RawInput, settings: Settings) -> Article | str:
     except InputError as exc:
         return str(exc)
     except Exception as exc:  # a reader bug costs this article, not its chunk
-        return f"internal error ({_first_line(exc)})"
+        return f"internal error ({_described(exc)})"
 
 
 def read_chunk(raws: list[RawInput], settings: Settings) -> list[Article | str]:
@@ -76,13 +76,12 @@ def annotate_chunk(articles: list[Article | str], picks: list[int], settings: Se
             doc.spacy = None
             out.append(doc)
         except Exception as exc:  # one article's bug must not cost its chunk
-            out.append(f"internal error ({_first_line(exc)})")
+            out.append(f"internal error ({_described(exc)})")
     return out
 
 
-def _first_line(exc: Exception) -> str:
-    first = (str(exc).strip().splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+def _described(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {first_line(exc)}"
 
 
 def _outcome(fut, names: list[str], summary: IngestSummary):
@@ -92,7 +91,7 @@ def _outcome(fut, names: list[str], summary: IngestSummary):
     except Exception as exc:  # a lost worker costs these articles, not the run
         for name in names:
             summary.failed += 1
-            print(f"eventwire: {name}: failed on a worker ({_first_line(exc)})", file=sys.stderr)
+            print(f"eventwire: {name}: failed on a worker ({_described(exc)})", file=sys.stderr)
         return None
 
 

@@ -152,9 +152,9 @@ def ingest(paths: list[str], store: Store, settings: Settings | None = None,
                 raise
             except Exception as exc:  # one bad article must not stop the run; the store error below does
                 if _is_store_error(exc):
-                    raise EventwireError(f"the store failed: {_first_line(exc)}") from exc
+                    raise EventwireError(f"the store failed: {first_line(exc)}") from exc
                 summary.failed += 1
-                print(f"eventwire: {raw.name}: internal error ({type(exc).__name__}: {_first_line(exc)})",
+                print(f"eventwire: {raw.name}: internal error ({type(exc).__name__}: {first_line(exc)})",
                       file=sys.stderr)
             summary.seconds = time.perf_counter() - t0
             if progress:
@@ -170,6 +170,6 @@ def _is_store_error(exc: Exception) -> bool:
     return isinstance(exc, SQLAlchemyError)
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     s = str(getattr(exc, "orig", None) or exc).strip()
     return s.splitlines()[0] if s else type(exc).__name__
