@@ -204,7 +204,7 @@ def _classify(doc: Document, cands: list[Candidate]) -> list[Candidate]:
         return cands
     text = doc.article.text
     spans = sorted({(c.sent_start, c.sent_end) for c in cands})
-    preds = dict(zip(spans, clf.classify([text[a:b].strip() for a, b in spans]), strict=False))
+    preds = dict(zip(spans, clf.classify([text[a:b].strip() for a, b in spans]), strict=True))
     th = thresholds()
     out = []
     for c in cands:
