@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 import sys
@@ -11,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.export import ACLED_COLUMNS, acled_row, inter_code
 from eventwire.extract import extract_text
 from eventwire.store import Store
 
@@ -29,25 +26,6 @@ def db(tmp_path_factory) -> str:
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "eventwire", *args], capture_output=True, text=True, timeout=300)
-
-
-def test_csv_has_acled_columns_and_one_row_per_event(db: str):
-    proc = run("export", "--db", db, "--format", "csv")
-    assert proc.returncode == 0, proc.stderr
-    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
-    assert list(rows[0].keys()) == ACLED_COLUMNS
-    for col in ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
-                "assoc_actor_1", "actor2", "country", "admin1", "location", "latitude", "longitude",
-                "geo_precision", "source", "notes", "fatalities"):
-        assert col in rows[0]
-    sdf = next(r for r in rows if r["actor1"] == "Syrian Democratic Forces")
-    assert sdf["event_id_cnty"].startswith("SYR")
-    assert (sdf["event_date"], sdf["year"], sdf["time_precision"]) == ("2017-06-12", "2017", "1")
-    assert sdf["country"] == "Syria" and sdf["iso"] == "760"
-    assert abs(float(sdf["latitude"]) - 35.95) < 0.05
-    assert sdf["disorder_type"] == "Political violence"
-    assert "captured several strategic neighborhoods" in sdf["notes"]
-    assert "modality: reported" in sdf["tags"]
 
 
 def test_geojson_is_a_feature_collection_of_points(db: str, tmp_path: Path):
@@ -92,13 +70,3 @@ def test_bad_query_arguments_are_usage_errors(db: str):
     for args in (["--country", "Syria"], ["--bbox", "1,2,3"], ["--near", "Nowhereville Xq"]):
         proc = run("events", "--db", db, *args)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, args
-
-
-def test_acled_inter_codes():
-    assert inter_code("Military Forces of Syria") == 1
-    assert inter_code("Islamic State") == 2
-    assert inter_code("Protesters (Kenya)") == 6
-    assert inter_code("Civilians (Nigeria)") == 7
-    assert inter_code(None) is None
-    row = acled_row({"id": "x", "event_type": "Protests", "modality": "asserted", "location": None})
-    assert row["disorder_type"] == "Demonstrations" and row["event_id_cnty"] == "XXXx"

@@ -139,7 +139,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                                    if args.output else nullcontext(sys.stdout)) as out:
         events = _with_sources(store, find_events(store, _event_filter(args)))
         if args.format == "csv":
-            n = write_csv(events, out)
+            n, left_out = write_csv(events, out)
+            for reason, k in sorted(left_out.items()):
+                print(f"eventwire: {k} events left out of the ACLED CSV: {reason}", file=sys.stderr)
         elif args.format == "json":
             n = write_json(events, out)
         else:

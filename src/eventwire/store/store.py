@@ -174,19 +174,37 @@ class Store:
                 return None
             srcs = conn.execute(
                 select(t.event_sources, t.articles.c.title, t.articles.c.url, t.articles.c.published,
-                       t.articles.c.duplicate_of, t.sites.c.name.label("site"))
+                       t.articles.c.duplicate_of, t.articles.c.ingested_at, t.sites.c.name.label("site"))
                 .join(t.articles, t.articles.c.id == t.event_sources.c.article_id)
                 .join(t.sites, t.sites.c.id == t.articles.c.site_id, isouter=True)
                 .where(t.event_sources.c.event_id == eid)
             ).mappings().all()
-        out = event_dict(ev)
+            out = event_dict(ev)
+            out["actor_kinds"] = _actor_kinds(conn, [s["article_id"] for s in srcs],
+                                              [ev["actor1"], ev["actor2"], *(ev["assoc_actors"] or [])])
         out["sources"] = [{
             "article_id": s["article_id"], "site": s["site"], "title": s["title"], "url": s["url"],
             "published": s["published"].isoformat() if s["published"] else None,
             "duplicate_of": s["duplicate_of"], "evidence": s["evidence"], "start": s["start"], "end": s["end"],
             "modality": s["modality"], "attributed_to": s["attributed_to"],
+            "ingested_at": s["ingested_at"].isoformat() if s["ingested_at"] else None,
         } for s in srcs]
         return out
+
+
+def _actor_kinds(conn, article_ids: list[str], names: list[str | None]) -> dict[str, str]:
+    """The entity kind (spec: armed_group, state_force, ...) of each named actor, as its articles tagged it."""
+    names = [n for n in names if n]
+    if not names or not article_ids:
+        return {}
+    rows = conn.execute(select(t.entities.c.actor, t.entities.c.kind, func.count())
+                        .where(t.entities.c.article_id.in_(article_ids), t.entities.c.actor.in_(names))
+                        .group_by(t.entities.c.actor, t.entities.c.kind))
+    best: dict[str, tuple[int, str]] = {}
+    for actor, kind, n in rows:
+        if (n, kind) > best.get(actor, (0, "")):  # the kind most mentions carry; ties by name, so stable
+            best[actor] = (n, kind)
+    return {a: k for a, (_n, k) in best.items()}
 
 
 def _article_dict(row) -> dict:
