@@ -25,7 +25,7 @@ from eventwire.export import (
     write_csv,
 )
 
-from .conftest import ROOT, SEED, need
+from .conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "acled_codebook_sample.csv"
 REGIONS = {"Western Africa", "Middle Africa", "Eastern Africa", "Southern Africa", "Northern Africa", "South Asia",
@@ -187,18 +187,6 @@ def test_event_id_cnty_is_the_same_when_the_article_is_ingested_again(store, tmp
 
     first, again = ids(store), ids(other)
     assert again and all(first[k] == v for k, v in again.items())
-
-
-def test_export_of_the_seed_through_the_store_api_matches_the_cli(tmp_path: Path):
-    """The acceptance seed stored with Store.add_document exports the same ACLED rows as the CLI ingest."""
-    from eventwire.extract import extract_text
-    from eventwire.store import Store
-
-    path = str(tmp_path / "seed.db")
-    with Store(path) as s:
-        s.add_document(extract_text(need(SEED / "raqqa-2017-06.txt").read_text("utf-8"), "raqqa-2017-06.txt"))
-    rows = list(csv.DictReader(io.StringIO(run("export", "--db", path, "--format", "csv").stdout)))
-    assert rows and all(not check_acled_row(r) for r in rows)
 
 
 # ---- the derivations one by one ----------------------------------------------------------------------------
