@@ -133,14 +133,18 @@ def test_csv_header_and_every_value_read_as_acleds(exported):
 
 def test_events_acled_has_no_row_for_are_counted_not_written(store, exported):
     events = json.loads(run("export", "--db", store, "--format", "json").stdout)
+    def dated(e: dict) -> bool:
+        return bool(e["date"] and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", e["date"]))
+
     year_only = sum(1 for e in events if e["date"] and re.fullmatch(r"\d{4}", e["date"]))
     undated = sum(1 for e in events if not e["date"])
-    unplaced = sum(1 for e in events if e["date"] and not re.fullmatch(r"\d{4}", e["date"]) and not e["location"])
+    coarse = sum(1 for e in events if e["date"] and not dated(e) and not re.fullmatch(r"\d{4}", e["date"]))
+    unplaced = sum(1 for e in events if dated(e) and not e["location"])
     assert year_only  # the sample has events known only to their year (e.g. Raqqa's fall in 2014)
     assert f"{year_only} events left out of the ACLED CSV: known only to the year" in exported.stderr
     assert (f"{undated} events left out of the ACLED CSV: no date" in exported.stderr) == bool(undated)
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
-    assert len(rows) == len(events) - year_only - undated - unplaced
+    assert len(rows) == len(events) - year_only - undated - coarse - unplaced
     assert f"exported {len(rows)} events" in exported.stderr
     by_id = {e["id"]: e for e in events}
     for r in rows:  # a month is dated to its 15th with time precision 3, a day as it is with 1
@@ -220,7 +224,9 @@ def test_dates_and_time_precision():
     assert acled_date("2017-06-12", "day") == ("2017-06-12", 1)
     assert acled_date("2017-02", "month") == ("2017-02-15", 3)
     assert acled_date("2017-W23") == ("2017-06-07", 2)  # a week: its Wednesday
+    assert acled_date("2017-06-12", "month") == ("2017-06-15", 3)  # a day the pipeline filled in for a month
     assert acled_date("2014", "year") is None and acled_date(None) is None
+    assert acled_date("2014-SU") is None and acled_date("P3M") is None  # a season, a duration: no ACLED date
 
 
 def test_write_csv_leaves_out_year_only_and_placeless_events_and_keeps_admin_names():
@@ -235,8 +241,10 @@ def test_write_csv_leaves_out_year_only_and_placeless_events_and_keeps_admin_nam
     kenya = {"name": "Kenya", "lat": 1.0, "lon": 38.0, "country": "KE", "geonameid": 192950, "precision": 3}
     out = io.StringIO()
     n, left = write_csv([ev("a", "2024-04-30", "day", nairobi), ev("b", "2024", "year", nairobi),
-                         ev("c", "2024-04", "month", None), ev("d", "2024-04", "month", kenya)], out)
-    assert n == 2 and left == {"known only to the year": 1, "no location": 1}
+                         ev("c", "2024-04", "month", None), ev("d", "2024-04", "month", kenya),
+                         ev("e", "2024-SU", None, nairobi), ev("f", None, None, nairobi)], out)
+    assert n == 2 and left == {"known only to the year": 1, "no location": 1, "dated more coarsely than a month": 1,
+                               "no date": 1}
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["event_date"] for r in rows] == ["2024-04-30", "2024-04-15"]
     a, d = rows

@@ -173,19 +173,19 @@ def interaction(i1: int, i2: int) -> int:
 
 def acled_date(value: str | None, precision: str | None = None) -> tuple[str, int] | None:
     """(event_date as YYYY-MM-DD, time_precision), or None where ACLED would have no row (year only)."""
-    if not value:
+    if not value or precision == "year":
         return None
     a = _acled()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and precision in (None, "day"):
-        return value, a["time_precision"]["day"]
     if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):  # a week: its Wednesday, as ACLED dates a week
         try:
             return Date.fromisocalendar(int(m[1]), int(m[2]), 3).isoformat(), a["time_precision"]["week"]
         except ValueError:
             return None
-    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value) and precision in (None, "month"):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and precision != "month":
+        return value, a["time_precision"]["day"]
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):  # a month: its midpoint, as ACLED dates a month
         return f"{value[:7]}-{a['month_midpoint_day']:02d}", a["time_precision"]["month"]
-    return None
+    return None  # a year, a season or a duration: coarser than ACLED records
 
 
 def disorder_type(event_type: str, sub_event_type: str | None) -> str:
@@ -232,8 +232,12 @@ def _timestamp(sources: list[dict]) -> int | str:
 
 def skip_reason(ev: dict) -> str | None:
     """Why an event has no ACLED row, or None: ACLED needs a date to the month at least and a place."""
-    if acled_date(ev.get("date"), ev.get("date_precision")) is None:
-        return "no date" if not ev.get("date") else "known only to the year"
+    when, precision = ev.get("date"), ev.get("date_precision")
+    if acled_date(when, precision) is None:
+        if not when:
+            return "no date"
+        return "known only to the year" if precision == "year" or re.fullmatch(r"\d{4}", when) else \
+            "dated more coarsely than a month"
     loc = ev.get("location") or {}
     if loc.get("lat") is None or loc.get("country") not in countries():
         return "no location"
