@@ -179,6 +179,8 @@ def test_geopandas_reads_the_geojson_as_wgs84_points(store, tmp_path: Path):
     assert set(gdf.geom_type) == {"Point"} and gdf.crs.to_epsg() == 4326
     assert gdf.geometry.x.between(-180, 180).all() and gdf.geometry.y.between(-90, 90).all()
     assert {"event_type", "actor1", "modality"} <= set(gdf.columns)
+    assert gdf["confidence"].dtype == "float64" and gdf["geo_precision"].dtype.kind == "i"
+    assert set(gdf["geo_precision"]) <= {1, 2, 3}
 
 
 def test_event_id_cnty_is_the_same_when_the_article_is_ingested_again(store, tmp_path: Path):
