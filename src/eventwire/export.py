@@ -47,8 +47,8 @@ class Country:
     region: str
 
 
-def _rows(path: Path, opener=open) -> Iterable[dict]:
-    with opener(path, "rt", encoding="utf-8") as f:
+def _rows(path: Path) -> Iterable[dict]:
+    with path.open(encoding="utf-8") as f:
         yield from csv.DictReader((ln for ln in f if not ln.startswith("#")), delimiter="\t",
                                   quoting=csv.QUOTE_NONE)
 
@@ -83,17 +83,31 @@ def _country_geonameids() -> dict[int, str]:
 
 
 class _Towns:
-    """GeoNames towns on a one-degree grid: the admin1/admin2 of the nearest town in the event's country."""
+    """GeoNames towns on a one-degree grid: the admin1/admin2 of the nearest town in the event's country.
+
+    A country's towns are parsed the first time an event there asks (most exports touch a few countries).
+    """
 
     def __init__(self, path: Path):
+        self.lines: dict[str, list[str]] = {}
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            next(ln for ln in f if not ln.startswith("#"))  # the header
+            for ln in f:
+                cc, _, rest = ln.partition("\t")
+                self.lines.setdefault(cc, []).append(rest)
         self.grid: dict[tuple[str, int, int], list[tuple[float, float, str, str]]] = {}
+
+    def _load(self, country: str) -> None:
         names: dict[str, str] = {}
-        for r in _rows(path, gzip.open):
-            lat, lon = float(r["lat"]), float(r["lon"])
-            a1, a2 = names.setdefault(r["admin1"], r["admin1"]), names.setdefault(r["admin2"], r["admin2"])
-            self.grid.setdefault((r["country"], math.floor(lat), math.floor(lon)), []).append((lat, lon, a1, a2))
+        for ln in self.lines.pop(country, ()):
+            lat_s, lon_s, a1, a2 = ln.rstrip("\n").split("\t")
+            lat, lon = float(lat_s), float(lon_s)
+            a1, a2 = names.setdefault(a1, a1), names.setdefault(a2, a2)
+            self.grid.setdefault((country, math.floor(lat), math.floor(lon)), []).append((lat, lon, a1, a2))
 
     def admin(self, country: str, lat: float, lon: float, max_ring: int = 3) -> tuple[str, str]:
+        if country in self.lines:
+            self._load(country)
         y, x = math.floor(lat), math.floor(lon)
         k = math.cos(math.radians(lat)) ** 2
         best: tuple[float, str, str] | None = None
