@@ -336,3 +336,28 @@ def test_ingest_in_the_stores_own_folder_skips_the_store(tmp_path: Path):
     named = run("ingest", "--db", str(folder / "eventwire.db"), str(folder / "eventwire.db"), env=env)
     assert named.returncode == 1 and "skipped: 1 files of the store being written" in named.stdout
     assert one_line(named) == "eventwire: nothing could be ingested"
+
+
+def test_sources_skip_databases_their_journals_and_locks_but_not_lookalike_names(tmp_path: Path):
+    import sqlite3
+
+    from eventwire.sources import SKIP_DATABASE, SKIP_STORE, iter_inputs, store_files
+
+    conn = sqlite3.connect(tmp_path / "store")  # no suffix: recognised by its first bytes
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (a)")
+    conn.commit()  # left open: the -wal and -shm files exist while the folder is walked
+    _foreign_sqlite(tmp_path / "other")
+    (tmp_path / "x.db.migrate-lock").write_bytes(b"")
+    (tmp_path / "stray-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\x00" * 100)
+    (tmp_path / "march").write_text("A story.")
+    (tmp_path / "march-journal").write_text("A diary of the march on the capital.")  # no database beside it
+    got = {Path(r.name).name: r.skipped for r in iter_inputs([str(tmp_path)], 10**6,
+                                                               exclude=store_files(tmp_path / "store"))}
+    conn.close()
+    assert got == {"store": SKIP_STORE, "store-wal": SKIP_STORE, "store-shm": SKIP_STORE, "other": SKIP_DATABASE,
+                   "x.db.migrate-lock": SKIP_DATABASE, "stray-journal": SKIP_DATABASE, "march": None,
+                   "march-journal": None}
+    # Without the store named, its files are still databases' files, not articles.
+    again = {Path(r.name).name: r.skipped for r in iter_inputs([str(tmp_path / "store")], 10**6)}
+    assert again == {"store": SKIP_DATABASE}

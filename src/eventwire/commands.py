@@ -130,6 +130,7 @@ def _with_sources(store: Store, events):
 
 
 def cmd_events(args: argparse.Namespace) -> int:
+    locate(args.db, create=False)  # before the database library loads
     from .store.query import find_events
 
     f = _event_filter(args)  # a place not in the gazetteer is a usage error before the store is opened
@@ -175,6 +176,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    locate(args.db, create=False)  # before the database library loads
     from .export import write_csv, write_geojson, write_json
     from .store.query import find_events
 
@@ -194,6 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
+    locate(args.db, create=False)  # before the database library loads
     from .store.query import ArticleFilter, find_articles
 
     f = ArticleFilter(since=args.since, until=args.until, site=args.site, text=args.text,

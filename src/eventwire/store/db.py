@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from contextlib import contextmanager
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -53,17 +55,48 @@ def migrate(engine: Engine, create: bool = True) -> None:
 
     ``create=False`` (reading commands): a database without eventwire's tables is refused, not set up.
     """
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
     try:
+        if _at_head(engine):
+            return  # the common case: no lock, no Alembic to import
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
         with _sqlite_migration_lock(engine):
             _upgrade(engine, cfg, command, create)
     except DBAPIError as exc:
         msg = (str(exc.orig or exc).strip().splitlines() or ["database error"])[0]
         raise EventwireError(f"cannot open the store {safe_url(str(engine.url))}: {msg}") from None
+
+
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$', re.M)
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest migration's id, read from the migration files' text; None unless one plain chain."""
+    revs: dict[str, str | None] = {}
+    for f in (resources.files("eventwire.store") / "migrations" / "versions").iterdir():
+        if not f.name.endswith(".py") or f.name.startswith("__"):
+            continue
+        found = {m[1]: m[2] for m in _REVISION.finditer(f.read_text("utf-8"))}
+        if not found.get("revision") or "down_revision" not in found:
+            return None  # a form this reader does not know: let Alembic decide
+        revs[found["revision"]] = found["down_revision"]
+    heads = set(revs) - set(revs.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the store's recorded schema revision is the newest (then there is nothing to migrate)."""
+    head = head_revision()
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return False
+        return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all() == [head]
 
 
 def lock_path(database: str) -> Path:
