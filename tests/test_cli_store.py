@@ -106,7 +106,7 @@ def _foreign_sqlite(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("kind", ["text", "binary", "other-sqlite"])
+@pytest.mark.parametrize("kind", ["text", "binary", "other-sqlite", "damaged-sqlite"])
 @pytest.mark.parametrize("command", ["ingest", "events", "export"])
 def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path: Path, kind: str, command: str):
     db = tmp_path / "file.db"
@@ -114,6 +114,8 @@ def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path: Path, kind: s
         db.write_text("shopping list: eggs, milk\n")
     elif kind == "binary":
         db.write_bytes(bytes(range(256)) * 8)
+    elif kind == "damaged-sqlite":
+        db.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 16)  # the header, then garbage
     else:
         _foreign_sqlite(db)
     before = tree(tmp_path)
@@ -121,7 +123,9 @@ def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path: Path, kind: s
     proc = run(*args)
     assert proc.returncode == 1
     line = one_line(proc)
-    if kind == "other-sqlite":
+    if kind == "damaged-sqlite":
+        assert line == f"eventwire: cannot open store {db}: file is not a database"
+    elif kind == "other-sqlite":
         assert line == f"eventwire: {db} is a SQLite database but not an eventwire store; left untouched"
     else:
         assert line == f"eventwire: {db} is not an eventwire store (not a SQLite database); left untouched"
@@ -361,3 +365,15 @@ def test_sources_skip_databases_their_journals_and_locks_but_not_lookalike_names
     # Without the store named, its files are still databases' files, not articles.
     again = {Path(r.name).name: r.skipped for r in iter_inputs([str(tmp_path / "store")], 10**6)}
     assert again == {"store": SKIP_DATABASE}
+
+
+def test_a_damaged_store_met_while_reading_is_one_line(filled_store: Path):
+    import sqlite3
+
+    conn = sqlite3.connect(filled_store)
+    conn.execute("DROP TABLE event_sources")  # a store someone edited by hand
+    conn.commit()
+    conn.close()
+    proc = run("events", "--db", str(filled_store))
+    assert proc.returncode == 1
+    assert one_line(proc) == "eventwire: the store failed: no such table: event_sources"
