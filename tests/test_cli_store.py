@@ -278,17 +278,31 @@ def test_articles_by_publication_period(filled_store: Path, since, until, found)
 
 
 def test_export_to_a_file_appears_whole_or_not_at_all(filled_store: Path, tmp_path: Path):
-    out = tmp_path / "out" / "events.csv"
+    out = tmp_path / "out" / "events.json"
     out.parent.mkdir()
-    proc = run("export", "--db", str(filled_store), "-o", str(out))
+    proc = run("export", "--db", str(filled_store), "--format", "json", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert out.read_text().count("\n") == 2  # header and the one event
-    assert sorted(p.name for p in out.parent.iterdir()) == ["events.csv"]
-    # A store that fails halfway: the earlier file stays as it was, no partial file beside it.
+    assert [e["actor1"] for e in json.loads(out.read_text())] == ["Syrian Democratic Forces"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["events.json"]
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()  # as a plain open() would have made it
+    # A store that fails once writing has begun: the earlier file stays as it was, no partial file beside it.
+    import sqlite3
+
+    conn = sqlite3.connect(filled_store)
+    conn.execute("DROP TABLE event_sources")
+    conn.commit()
+    conn.close()
     before = out.read_bytes()
-    proc = run("export", "--db", str(tmp_path / "absent.db"), "-o", str(out))
-    assert proc.returncode == 1 and out.read_bytes() == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["events.csv"]
+    proc = run("export", "--db", str(filled_store), "--format", "json", "-o", str(out))
+    assert proc.returncode == 1 and "no such table: event_sources" in one_line(proc)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["events.json"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # ---- the migration lock -----------------------------------------------------------------------------
