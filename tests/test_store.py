@@ -158,3 +158,17 @@ def test_migration_0002_indexes_articles_stored_before_it(tmp_path, seed_doc):
     assert sorted(keys) == sorted(band_keys(sig))
     assert [aid for aid, _ in store.near_duplicate_candidates(band_keys(sig))] == ["old-1"]
     store.close()
+
+
+def test_head_revision_read_from_the_files_is_alembics():
+    """Opening a current store skips Alembic by comparing with this head: it must be Alembic's own."""
+    from importlib import resources
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from eventwire.store.db import head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()

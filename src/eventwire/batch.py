@@ -21,7 +21,7 @@ from .document import Document
 from .errors import EventwireError, InputError
 from .ingest import Ingester, IngestSummary, first_line
 from .models import Article
-from .sources import RawInput, iter_inputs
+from .sources import RawInput, iter_inputs, store_files
 from .store import Store
 
 
@@ -146,7 +146,7 @@ def ingest_parallel(
     reads: deque = deque()  # (names, articles future, keys future) in input order
     annotations: deque = deque()  # (names, ids, signatures, documents future) in input order
     in_flight = 0
-    inputs = iter(iter_inputs(paths, settings.max_bytes))
+    inputs = iter(iter_inputs(paths, settings.max_bytes, exclude=store_files(store.path)))
     exhausted = False
 
     def store_ready(block: bool) -> None:

@@ -10,14 +10,22 @@ import sys
 from collections import Counter
 
 from . import __version__
+from . import options as opt
 from .config import Settings
 from .errors import EventwireError, InputError, UsageError
 
 log = logging.getLogger("eventwire")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (exit 2): the reason and where to find help."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="eventwire", description="Turn news articles into event records.")
+    ap = _Parser(prog="eventwire", description="Turn news articles into event records.")
     ap.add_argument("--version", action="version", version=f"eventwire {__version__}")
     ap.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
@@ -27,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="spaCy pipeline to use (default: $EVENTWIRE_MODEL, else en_core_web_sm)")
     ex.add_argument("--url", help="the page's URL, when reading a single page")
     ex.add_argument("--pretty", action="store_true", help="indent each record (for reading one record)")
-    ex.add_argument("--max-mb", type=float, default=20.0, help="refuse inputs larger than this (MB)")
+    ex.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse inputs larger than this (MB)")
 
     def db_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", help="SQLite file or postgresql:// URL (default: $EVENTWIRE_DB, else the "
@@ -37,27 +45,29 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .warc(.gz), feed, or - for stdin")
     db_option(ing)
     ing.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
-    ing.add_argument("--max-mb", type=float, default=20.0, help="refuse articles larger than this (MB)")
+    ing.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse articles larger than this (MB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
-    ing.add_argument("--workers", type=int, help="run on a local Dask cluster of N worker processes")
+    ing.add_argument("--workers", type=opt.positive_int, help="run on a local Dask cluster of N worker processes")
     ing.add_argument("--scheduler", help="run on a running Dask cluster (tcp://host:8786)")
 
     def filters(p: argparse.ArgumentParser) -> None:
         db_option(p)
-        p.add_argument("--since", help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        p.add_argument("--until", help="up to this date, inclusive")
-        p.add_argument("--type", dest="event_type", help="ACLED event type, e.g. Battles")
-        p.add_argument("--sub-type", dest="sub_event_type", help="ACLED sub-event type")
+        p.add_argument("--since", type=opt.period, help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        p.add_argument("--until", type=opt.period, help="up to this date, inclusive")
+        p.add_argument("--type", dest="event_type", type=opt.event_type, help="ACLED event type, e.g. Battles")
+        p.add_argument("--sub-type", dest="sub_event_type", type=opt.sub_event_type,
+                       help="ACLED sub-event type, e.g. 'Armed clash'")
         p.add_argument("--actor", help="actor name (substring, either side)")
-        p.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. SY")
-        p.add_argument("--near", help="a place name or LAT,LON")
-        p.add_argument("--radius", type=float, default=50.0, help="km around --near (default 50)")
-        p.add_argument("--bbox", help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
+        p.add_argument("--country", type=opt.country, help="ISO 3166-1 alpha-2 code, e.g. SY")
+        p.add_argument("--near", type=opt.near, help="a place name or LAT,LON")
+        p.add_argument("--radius", type=opt.positive_float, help="km around --near (default 50)")
+        p.add_argument("--bbox", type=opt.bbox, help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
         p.add_argument("--text", help="full-text search in the reporting articles")
-        p.add_argument("--modality", help="asserted, reported, claimed, denied, threatened, planned, hypothetical")
+        p.add_argument("--modality", type=opt.modality,
+                       help="asserted, reported, claimed, denied, threatened, planned, hypothetical")
         p.add_argument("--include-duplicates", action="store_true",
                        help="also events read only from near-duplicate copies")
-        p.add_argument("--limit", type=int, help="at most this many events")
+        p.add_argument("--limit", type=opt.positive_int, help="at most this many events")
 
     evp = sub.add_parser("events", help="list events in the store")
     filters(evp)
@@ -68,12 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     arp = sub.add_parser("articles", help="list articles in the store")
     db_option(arp)
-    arp.add_argument("--since")
-    arp.add_argument("--until")
+    arp.add_argument("--since", type=opt.period, help="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    arp.add_argument("--until", type=opt.period, help="published up to this date, inclusive")
     arp.add_argument("--site")
     arp.add_argument("--text", help="full-text search")
     arp.add_argument("--duplicates", action="store_true", help="only near-duplicate copies")
-    arp.add_argument("--limit", type=int, default=50)
+    arp.add_argument("--limit", type=opt.positive_int, default=50, help="at most this many articles (default 50)")
     arp.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     shp = sub.add_parser("show", help="show an event (with its evidence and sources) or an article")
     shp.add_argument("id", help="event or article id")
@@ -84,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     evl.add_argument("path", nargs="?", help="the benchmark's data (default: its folder under ../shared/data "
                                              "or $EVENTWIRE_DATA)")
     evl.add_argument("--errors", action="store_true", help="also list the misses, one line each")
-    evl.add_argument("--limit", type=int, help="only the first N documents (a quick sample)")
+    evl.add_argument("--limit", type=opt.positive_int, help="only the first N documents (a quick sample)")
     evl.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return ap
 
@@ -137,6 +147,30 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> None:
+    """What the options say together, and the paths: usage errors before anything is loaded."""
+    from .sources import check_paths
+
+    problems = [
+        opt.check_period(getattr(args, "since", None), getattr(args, "until", None)),
+        opt.check_types(getattr(args, "event_type", None), getattr(args, "sub_event_type", None)),
+    ]
+    if getattr(args, "radius", None) is not None and not getattr(args, "near", None):
+        problems.append("--radius needs --near PLACE or --near LAT,LON")
+    for problem in problems:
+        if problem:
+            raise UsageError(problem)
+    if getattr(args, "paths", None):
+        check_paths(args.paths)
+    out = getattr(args, "output", None)
+    if out:
+        parent = os.path.dirname(os.path.abspath(out))
+        if os.path.isdir(out):
+            raise UsageError(f"-o {out}: is a directory; give a file name")
+        if not os.path.isdir(parent):
+            raise UsageError(f"-o {out}: directory {parent} does not exist")
+
+
 def _fail(name: str, message: str) -> None:
     print(f"eventwire: {name}: {message}", file=sys.stderr)
 
@@ -152,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.print_help(sys.stderr)
         return 2
     try:
+        _check(args)
         if args.command == "extract":
             return cmd_extract(args)
         from . import commands
@@ -168,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # A database failure met while reading (a damaged file, a server gone): one line, not a traceback.
+        if args.debug or not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        msg = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"eventwire: the store failed: {msg}", file=sys.stderr)
+        return 1
     return 2
 
 

@@ -1,27 +1,44 @@
-"""The store's commands: ingest, events, articles, show, export (the CLI's view layer)."""
+"""The store's commands: ingest, events, articles, show, export (the CLI's view layer).
+
+Reading commands load no language model; they and ingest check the store's location
+before the database library is imported (see :mod:`eventwire.store.location`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from contextlib import nullcontext
-
-from sqlalchemy.exc import SQLAlchemyError
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, TextIO
 
 from .config import Settings
 from .errors import EventwireError, UsageError
-from .store import Store
-from .store.query import ArticleFilter, EventFilter, find_articles, find_events
+from .store.location import locate
+
+if TYPE_CHECKING:
+    from .store import Store
+    from .store.query import EventFilter
+
+
+def _open_store(db: str | None, create: bool) -> Store:
+    """The store for a command: reading commands (``create=False``) never create one."""
+    locate(db, create)  # one-line errors before SQLAlchemy and Alembic are imported
+    from .store import Store
+
+    return Store(db, create=create)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest
-
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
-    if args.workers is not None and args.workers < 1:
-        raise UsageError("--workers must be at least 1")
-    with Store(args.db) as store:
+    with _open_store(args.db, create=True) as store:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from .ingest import ingest  # the pipeline's modules: only once the store is known to be usable
+
         bar = _progress_bar(args.quiet)
         try:
             if args.workers or args.scheduler:
@@ -72,34 +89,32 @@ def _progress_bar(quiet: bool) -> _Bar | None:
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from .store.db import safe_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return safe_url(url)
 
 
 def _event_filter(args: argparse.Namespace) -> EventFilter:
+    """The filter the options ask for (values checked by the parser); --near PLACE loads the gazetteer."""
+    from .store.query import EventFilter
+
     f = EventFilter(since=args.since, until=args.until, event_type=args.event_type,
                     sub_event_type=args.sub_event_type, actor=args.actor, country=args.country,
-                    radius_km=args.radius, text=args.text, modality=args.modality,
-                    include_duplicates=args.include_duplicates, limit=args.limit)
+                    text=args.text, modality=args.modality, include_duplicates=args.include_duplicates,
+                    limit=args.limit, bbox=args.bbox)
+    if args.radius is not None:
+        f.radius_km = args.radius
     if args.near:
         f.near = _place_or_latlon(args.near)
-    if args.bbox:
-        try:
-            w, s, e, n = (float(x) for x in args.bbox.split(","))
-        except ValueError:
-            raise UsageError(f"--bbox {args.bbox}: give MIN_LON,MIN_LAT,MAX_LON,MAX_LAT") from None
-        f.bbox = (w, s, e, n)
     return f
 
 
 def _place_or_latlon(value: str) -> tuple[float, float]:
-    parts = value.split(",")
-    if len(parts) == 2:
-        try:
-            return float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
+    from .options import latlon
+
+    pair = latlon(value)
+    if pair is not None:
+        return pair
     from .places import get_gazetteer
 
     cands = get_gazetteer().candidates(value)
@@ -115,9 +130,13 @@ def _with_sources(store: Store, events):
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    with Store(args.db) as store:
+    locate(args.db, create=False)  # before the database library loads
+    from .store.query import find_events
+
+    f = _event_filter(args)  # a place not in the gazetteer is a usage error before the store is opened
+    with _open_store(args.db, create=False) as store:
         n = 0
-        for ev in find_events(store, _event_filter(args)):
+        for ev in find_events(store, f):
             n += 1
             if args.json:
                 print(json.dumps(store.event(ev["id"]), ensure_ascii=False, default=str))
@@ -132,12 +151,38 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from .export import write_csv, write_geojson, write_json
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or a file that appears only when complete (written beside it, then renamed)."""
+    if not path:
+        with nullcontext(sys.stdout) as out:
+            yield out
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".eventwire-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise EventwireError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as open() would have made it (mkstemp makes it private)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
-    with Store(args.db) as store, (open(args.output, "w", encoding="utf-8", newline="")
-                                   if args.output else nullcontext(sys.stdout)) as out:
-        events = _with_sources(store, find_events(store, _event_filter(args)))
+
+def cmd_export(args: argparse.Namespace) -> int:
+    locate(args.db, create=False)  # before the database library loads
+    from .export import write_csv, write_geojson, write_json
+    from .store.query import find_events
+
+    f = _event_filter(args)
+    with _open_store(args.db, create=False) as store, _output(args.output) as out:
+        events = _with_sources(store, find_events(store, f))
         if args.format == "csv":
             n, left_out = write_csv(events, out)
             for reason, k in sorted(left_out.items()):
@@ -153,9 +198,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
+    locate(args.db, create=False)  # before the database library loads
+    from .store.query import ArticleFilter, find_articles
+
     f = ArticleFilter(since=args.since, until=args.until, site=args.site, text=args.text,
                       duplicates=True if args.duplicates else None, limit=args.limit)
-    with Store(args.db) as store:
+    with _open_store(args.db, create=False) as store:
         for a in find_articles(store, f):
             if args.json:
                 print(json.dumps(a, ensure_ascii=False))
@@ -166,7 +214,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with Store(args.db) as store:
+    with _open_store(args.db, create=False) as store:
         rec = store.event(args.id) or store.article(args.id)
     if rec is None:
         print(f"eventwire: no event or article with id {args.id}", file=sys.stderr)

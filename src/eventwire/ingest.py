@@ -19,7 +19,7 @@ from .document import Document
 from .errors import EventwireError, InputError
 from .pipeline import Pipeline
 from .reading import read_article
-from .sources import RawInput, iter_inputs
+from .sources import RawInput, iter_inputs, store_files
 from .store import Store
 
 log = logging.getLogger("eventwire.ingest")
@@ -145,7 +145,7 @@ def ingest(paths: list[str], store: Store, settings: Settings | None = None,
     summary = IngestSummary()
     t0 = time.perf_counter()
     try:
-        for raw in iter_inputs(paths, settings.max_bytes):
+        for raw in iter_inputs(paths, settings.max_bytes, exclude=store_files(store.path)):
             try:
                 ingester.ingest_one(raw, summary)
             except EventwireError:

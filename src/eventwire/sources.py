@@ -142,18 +142,69 @@ def _not_an_article(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in NOT_ARTICLE_SUFFIXES or path.name.lower() in ("license", "readme")
 
 
-def iter_inputs(paths: list[str], max_bytes: int) -> Iterator[RawInput]:
+SKIP_DATABASE = "database or lock file"
+SKIP_STORE = "files of the store being written"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# A SQLite database's companions while it is open: rollback journal, write-ahead log, shared memory.
+SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
+# First bytes of a write-ahead log (two byte orders) and of a rollback journal (sqlite.org/fileformat.html).
+_COMPANION_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
+# Lock files earlier versions left beside the store (the lock now lives in the user cache directory).
+LOCK_SUFFIXES = (".migrate-lock",)
+
+
+def _database_skip(path: Path, exclude: frozenset[str]) -> str | None:
+    """Why ``path`` is a database's file rather than an article (the store's own first), or None."""
+    if exclude and os.path.realpath(path) in exclude:
+        return SKIP_STORE
+    name = path.name
+    if name.endswith(LOCK_SUFFIXES):
+        return SKIP_DATABASE
+    head = _head(path)
+    if head == SQLITE_MAGIC:
+        return SKIP_DATABASE
+    for suffix in SQLITE_COMPANIONS:
+        if name.endswith(suffix) and (head.startswith(_COMPANION_MAGIC)
+                                      or _head(path.with_name(name[: -len(suffix)])) == SQLITE_MAGIC):
+            return SKIP_DATABASE
+    return None
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_MAGIC))
+    except OSError:
+        return b""  # _read_file reports why
+
+
+def store_files(store_path: str | os.PathLike | None) -> frozenset[str]:
+    """The resolved paths of a SQLite store and its companions, for ``iter_inputs(exclude=...)``."""
+    if store_path is None:
+        return frozenset()
+    base = os.path.realpath(store_path)
+    return frozenset([base, *(base + s for s in SQLITE_COMPANIONS)])
+
+
+def check_paths(paths: list[str]) -> None:
+    """A missing path is a usage error, raised before anything is loaded or read."""
+    for p in paths:
+        if p != "-" and not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or directory")
+
+
+def iter_inputs(paths: list[str], max_bytes: int, exclude: frozenset[str] = frozenset()) -> Iterator[RawInput]:
     """Yield each input in order; folders are walked recursively in name order.
 
     A WARC file yields one RawInput per record and a feed one per item (see
     :mod:`eventwire.warc` and :mod:`eventwire.feeds`); records and items that are not
     articles come with ``skipped`` set and no data. ``max_bytes`` bounds one article (one
     file, feed, WARC payload or feed item), not a whole archive.
+    SQLite databases, their journals and lock files are skipped wherever they are, and so is
+    every resolved path in ``exclude`` (the store being written: see :func:`store_files`).
     A missing path is a usage error (raised before anything is read).
     """
-    for p in paths:
-        if p != "-" and not os.path.exists(p):
-            raise UsageError(f"{p}: no such file or directory")
+    check_paths(paths)
     for p in paths:
         if p == "-":
             yield from _iter_stdin(max_bytes)
@@ -165,10 +216,17 @@ def iter_inputs(paths: list[str], max_bytes: int) -> Iterator[RawInput]:
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
             for f in files:
-                if _not_an_article(f):
+                why = _database_skip(f, exclude)
+                if why is None and _not_an_article(f):
                     # Inside a folder only: a file named on the command line is always read.
-                    yield RawInput(str(f), None, skipped=SKIP_NOT_ARTICLE)
+                    why = SKIP_NOT_ARTICLE
+                if why:
+                    yield RawInput(str(f), None, skipped=why)
                     continue
                 yield from _iter_file(f, max_bytes)
         else:
+            why = _database_skip(path, exclude)
+            if why:
+                yield RawInput(str(path), None, skipped=why)
+                continue
             yield from _iter_file(path, max_bytes)

@@ -1,5 +1,19 @@
 """The event store: SQLite by default, PostgreSQL when shared (SQLAlchemy 2 + Alembic)."""
 
-from .store import Store
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["Store"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use: checking a store's location (store.location) needs no database library.
+    if name == "Store":
+        from .store import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select, text
 
 from ..errors import UsageError
+from ..options import period_end, period_start
 from . import schema as t
 from .store import Store, event_dict
 
@@ -97,7 +98,7 @@ def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
 
 @dataclass
 class ArticleFilter:
-    since: str | None = None
+    since: str | None = None  # YYYY[-MM[-DD]] of publication, inclusive
     until: str | None = None
     site: str | None = None
     text: str | None = None
@@ -109,9 +110,9 @@ def find_articles(store: Store, f: ArticleFilter) -> Iterator[dict]:
     a = t.articles
     conds = []
     if f.since:
-        conds.append(a.c.published >= f.since)
+        conds.append(a.c.published >= period_start(f.since))
     if f.until:
-        conds.append(a.c.published <= f.until)
+        conds.append(a.c.published <= period_end(f.until))  # "2017-06": up to 30 June
     if f.site:
         conds.append(t.sites.c.name.ilike(f"%{f.site}%"))
     if f.text:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, text
 
 from ..document import Document
 from . import schema as t
-from .db import make_engine, migrate, resolve_url
+from .db import make_engine, migrate
+from .location import locate
 
 
 def _insert_ignore(conn, table):
@@ -39,12 +41,25 @@ def event_id(article_id: str, ev) -> str:
 
 
 class Store:
-    """An open store (SQLite file or PostgreSQL database) at the newest schema."""
+    """An open store (SQLite file or PostgreSQL database) at the newest schema.
 
-    def __init__(self, db: str | None = None, engine: Engine | None = None):
-        self.url = resolve_url(db) if engine is None else str(engine.url)
+    ``create=False`` for reading: a store that does not exist yet is an error, and nothing is created.
+    """
+
+    def __init__(self, db: str | None = None, engine: Engine | None = None, create: bool = True):
+        if engine is None:
+            loc = locate(db, create)
+            self.url, self.path = loc.url, loc.path
+        else:
+            self.url = str(engine.url)
+            name = engine.url.database if engine.dialect.name == "sqlite" else None
+            self.path = Path(name) if name and name != ":memory:" else None
         self.engine = engine or make_engine(self.url)
-        migrate(self.engine)
+        try:
+            migrate(self.engine, create)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self.dialect = self.engine.dialect.name
 
     def close(self) -> None:
