@@ -154,6 +154,15 @@ def test_events_acled_has_no_row_for_are_counted_not_written(store, exported):
         assert (r["event_date"], r["time_precision"]) == expect
 
 
+def test_acled_only_writes_exactly_acleds_header(store, exported):
+    proc = run("export", "--db", store, "--format", "csv", "--acled-only")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert list(rows[0]) == list(fixture_rows()[0])  # ACLED's 31 columns, nothing after them
+    full = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [r["event_id_cnty"] for r in rows] == [r["event_id_cnty"] for r in full]
+
+
 def test_pandas_reads_the_csv_with_the_dtypes_of_acleds_file(exported):
     pd = pytest.importorskip("pandas")
     ours = pd.read_csv(io.StringIO(exported.stdout), parse_dates=["event_date"])

@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     filters(exp)
     exp.add_argument("--format", choices=["csv", "json", "geojson"], default="csv")
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exp.add_argument("--acled-only", action="store_true",
+                     help="CSV: only ACLED's 31 columns, without eventwire's own (modality, confidence, ids)")
     arp = sub.add_parser("articles", help="list articles in the store")
     db_option(arp)
     arp.add_argument("--since", type=opt.period, help="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")

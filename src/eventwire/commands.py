@@ -184,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open_store(args.db, create=False) as store, _output(args.output) as out:
         events = _with_sources(store, find_events(store, f))
         if args.format == "csv":
-            n, left_out = write_csv(events, out)
+            n, left_out = write_csv(events, out, extra=not args.acled_only)
             for reason, k in sorted(left_out.items()):
                 print(f"eventwire: {k} events left out of the ACLED CSV: {reason}", file=sys.stderr)
         elif args.format == "json":
