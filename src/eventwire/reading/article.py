@@ -66,7 +66,7 @@ def read_article(
     retrieved = None
     site = None
     if is_html if is_html is not None else looks_like_html(data):
-        page = read_html(text, url)
+        page = read_html(text, url, hint_retrieved)
         title, published, body, url, site = page.title, page.published, page.body, page.url, page.site
     else:
         cap = read_plaintext(text)

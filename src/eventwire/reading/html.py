@@ -28,19 +28,37 @@ class HtmlPage:
     language: str | None
 
 
-def stated_date(html: str, url: str | None, title: str | None, body: str) -> date | None:
-    """The publication date the page states (byline stamp, URL, metadata), or None."""
+def htmldate_day(html: str, url: str | None, latest: date | None = None) -> date | None:
+    """htmldate's original publication date of the page (extensive search, with the URL)."""
+    from htmldate import find_date
+
+    try:
+        got = find_date(html, url=url, extensive_search=True, original_date=True,
+                        max_date=latest.isoformat() if latest else None)
+    except (ValueError, TypeError):  # a page htmldate cannot parse has no date from it
+        return None
+    try:
+        return date.fromisoformat(got[:10]) if got else None
+    except ValueError:
+        return None
+
+
+def stated_date(html: str, url: str | None, title: str | None, body: str,
+                latest: date | None = None) -> date | None:
+    """The publication date: htmldate's, unless the page's own stamps, URL and metadata agree
+    on another day (reading/pagedate.py). ``latest``: the capture day, which it cannot follow."""
     import lxml.html
     from lxml.etree import ParserError
 
+    base = htmldate_day(html, url, latest)
     # lxml refuses a str that still carries an XML encoding declaration (XHTML pages).
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html[:500]) + html[500:]
     try:
         root = lxml.html.document_fromstring(html)
     except (ParserError, ValueError):
-        return None
+        return base
     # The language only orders "05/10/2018"; a short sample is enough and cheap.
-    return page_date(root, url, title, body[:200], detect_language(body[:800]))[0]
+    return page_date(root, url, title, body[:200], detect_language(body[:800]), base, latest)[0]
 
 
 # favor_precision drops more boilerplate (captions, share and newsletter lines) but now and
@@ -61,7 +79,8 @@ def _extract(html: str, url: str | None, metadata: bool, precision: bool):
         include_images=False,
         deduplicate=False,
         favor_precision=precision,
-        # htmldate (a fallback behind pagedate): the original date, from markup only, not free text.
+        # The date comes from stated_date (htmldate called on its own, then the page's sources);
+        # trafilatura's own htmldate run is kept to its cheapest settings.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
 
@@ -78,8 +97,10 @@ def _drop_furniture(paras: list[str], title: str | None) -> str:
     return "\n\n".join(p for p in paras if not is_furniture(p))
 
 
-def read_html(html: str, url: str | None = None) -> HtmlPage:
-    """Main text and metadata of one page. Raises InputError when no text can be found."""
+def read_html(html: str, url: str | None = None, retrieved: date | None = None) -> HtmlPage:
+    """Main text and metadata of one page. Raises InputError when no text can be found.
+
+    ``retrieved`` (the capture day, when the container states it) bounds the publication date."""
     doc = _extract(html, url, metadata=True, precision=True)
     body = (doc.text or "").strip() if doc is not None else ""
     if len(body) < SHORT_BODY:
@@ -93,11 +114,6 @@ def read_html(html: str, url: str | None = None) -> HtmlPage:
     text = _drop_furniture(re.sub(r"\n{2,}", "\n", body).split("\n"), doc.title)
     if not text:
         raise InputError("no article text found in the HTML page")
-    published = stated_date(html, url, doc.title, text)
-    if published is None and doc.date:
-        try:  # htmldate's guess, through trafilatura, when the page's own stamps say nothing
-            published = date.fromisoformat(doc.date[:10])
-        except ValueError:
-            published = None
+    published = stated_date(html, url, doc.title, text, retrieved)
     site = doc.sitename or doc.hostname
     return HtmlPage(doc.title, published, text, doc.url or url, site, doc.language)
