@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import InputError
+from .consent import drop_consent
 from .language import detect_language
 from .pagedate import page_date
 from .plaintext import is_furniture
@@ -90,7 +91,9 @@ def _words(s: str) -> str:
 
 
 def _drop_furniture(paras: list[str], title: str | None) -> str:
-    """The body without the headline repeated on top and the boilerplate table's share/nav lines."""
+    """The body without the headline repeated on top, cookie banners and the boilerplate table's
+    share/nav lines."""
+    paras = drop_consent(paras)
     head = _words(title or "")
     while paras and head and _words(paras[0]) == head:
         paras = paras[1:]
