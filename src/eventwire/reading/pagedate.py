@@ -224,8 +224,10 @@ def _jsonld_dates(root) -> tuple[list[str], list[str]]:
     return pub, mod
 
 
-def meta_stamps(root) -> tuple[list[tuple[date, datetime | None]], list[tuple[date, datetime | None]]]:
-    """Every (published, modified) stamp of the JSON-LD and <meta> fields, best source first."""
+def meta_stamps(root, every: set[date] | None = None
+                ) -> tuple[list[tuple[date, datetime | None]], list[tuple[date, datetime | None]]]:
+    """Every (published, modified) stamp of the JSON-LD and <meta> fields, best source first;
+    ``every`` collects the day of any <meta> or JSON-LD date field."""
     _months, pub_keys, mod_keys, *_ = _tables()
     metas: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -237,6 +239,11 @@ def meta_stamps(root) -> tuple[list[tuple[date, datetime | None]], list[tuple[da
         key = el.get("itemprop").lower()
         metas.setdefault(key, el.get("datetime") or el.get("content"))
     ld_pub, ld_mod = _jsonld_dates(root)
+    if every is not None:  # any date a meta field or the JSON-LD states, whatever its name
+        for value in [*metas.values(), *ld_pub, *ld_mod]:
+            got = parse_stamp(value)
+            if got:
+                every.add(got[0])
 
     def parsed(values: list[str]) -> list[tuple[date, datetime | None]]:
         return [got for got in map(parse_stamp, values) if got and got[0].year > 1990]
@@ -405,6 +412,7 @@ class Evidence:
     month_first: bool  # the page's language reads "05/10/2018" as May 10
     printed: set[date]  # every date the page's text and <time> elements state, anywhere
     foreign: set[date]  # dates of comments and lists of other stories
+    in_meta: set[date]  # the day of every <meta> and JSON-LD date field, whatever its name
 
 
 def gather(root, url: str | None = None, title: str | None = None, body_start: str | None = None,
@@ -414,7 +422,8 @@ def gather(root, url: str | None = None, title: str | None = None, body_start: s
     ``title`` and ``body_start`` (the extracted headline and first words of the body) anchor
     where the byline stamp should be; ``language`` (ISO 639-1 of the body) orders "05/10/2018".
     Strips scripts and the like from ``root``."""
-    pubs, mods = meta_stamps(root)  # before the walk strips <head> and <script>
+    in_meta: set[date] = set()
+    pubs, mods = meta_stamps(root, in_meta)  # before the walk strips <head> and <script>
     pub, mod = (pubs[0] if pubs else None), (mods[0] if mods else None)
     text, starts, owners, entry = _walk(root)
     from_url = url_date(url)
@@ -456,7 +465,7 @@ def gather(root, url: str | None = None, title: str | None = None, body_start: s
     return Evidence(near, anchor, from_url, meta_pub, pub[1] if pub else None,
                     pub[0] if pub else None, mod[0] if mod else None,
                     [dt for _d, dt in pubs if dt is not None],
-                    page_tz, month_first, printed, foreign)
+                    page_tz, month_first, printed, foreign, in_meta)
 
 
 _ZONES = (-12, 14)  # the UTC offsets in use (hours): the days one moment can fall on
@@ -516,20 +525,25 @@ def decide(ev: Evidence, base: date | None, latest: date | None = None) -> tuple
     """The publication date: htmldate's answer (``base``) unless the page's own sources agree on
     another day. ``latest`` (the capture day) bounds it: a page is not published after it was read."""
     sup = support(ev)
-    if latest is not None:
-        sup = {d: v for d, v in sup.items() if d <= latest}
-        if base is not None and base > latest:
-            base = None
+    bound = latest or date.today()  # nothing is published after it was read, or after today
+    sup = {d: v for d, v in sup.items() if d <= bound}
+    if base is not None and base > bound:
+        base = None
     if base is not None and base in ev.foreign and base not in ev.printed \
             and base not in (ev.url, ev.meta_day, ev.meta_pub, ev.meta_mod):
         base = None  # htmldate took the date of a comment or of another story in a list
     if base is not None:
         mine = len(sup.get(base, ()))
         # htmldate reads "05/10/2018" day first; the page's language (or its evidence) may not.
+        readings: dict[int, list[Stamp]] = {}
         for s in ev.stamps:
-            twin = next((t for t in ev.stamps if t.pos == s.pos and t.order and t is not s), None)
-            if s.order and s.when == base and twin and not _usable(s, ev) and _usable(twin, ev) and not mine:
-                return twin.when, "reading-order"
+            if s.order in ("dmy", "mdy"):
+                readings.setdefault(s.pos, []).append(s)
+        for pair in readings.values():
+            if len(pair) == 2 and not mine:
+                used = [s for s in pair if _usable(s, ev)]
+                if len(used) == 1 and used[0].when != base and base in {s.when for s in pair}:
+                    return used[0].when, "reading-order"
         # The capture day (a site clock, "today") is not the publication day the page states.
         if base == latest and not mine and sup:
             return max(sup, key=lambda d: (len(sup[d]), "visible" in sup[d], d)), "not-capture-day"
@@ -544,11 +558,11 @@ def decide(ev: Evidence, base: date | None, latest: date | None = None) -> tuple
                 return max(earlier, key=lambda d: len(sup[d])), "not-modified"
         # htmldate's day is the metadata's as written (often UTC); in the zone the page prints
         # beside its stamps that moment falls on another day, the page's own.
-        if base == ev.meta_day and ev.page_tz is not None and ev.meta_pub and ev.meta_pub != base and mine < 2:
+        if base == ev.meta_day and ev.page_tz is not None and ev.meta_pub and ev.meta_pub != base and not mine:
             return ev.meta_pub, "page-zone"
         # htmldate's day stated nowhere in the page's dates (a guess from other text): a stamp
         # in a date or byline element near the headline is the page's own word.
-        if base not in ev.printed and not mine and base != ev.meta_day:
+        if base not in ev.printed and not mine and base not in ev.in_meta:
             near = [s for s in ev.stamps if _usable(s, ev) and _strong(s) and s.when in sup]
             if near:
                 best = min(near, key=lambda s: (s.label != "published", s.machine, abs(s.pos - ev.anchor)))
