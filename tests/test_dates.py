@@ -76,6 +76,11 @@ def test_never_after_the_capture_day_nor_after_today():
     assert read_article(html.encode(), "p.html").published is None
     assert read_article(html.encode(), "p.html", retrieved=date(2019, 11, 20)).published is None
     assert _decide(_html(), date(2099, 1, 5)) == (None, "none")
+    later = _html('<meta property="article:published_time" content="2019-11-25T10:00:00Z">')
+    assert read_article(later.encode(), "p.html", retrieved=date(2019, 11, 20)).published is None
+    # A day's grace: the capture day is UTC's, the page's day may be a zone ahead.
+    ahead = _html('<meta property="article:published_time" content="2019-11-21T08:00:00+10:00">')
+    assert read_article(ahead.encode(), "p.html", retrieved=date(2019, 11, 20)).published == date(2019, 11, 21)
 
 
 def test_the_capture_day_yields_to_a_stamp_the_page_states():
@@ -90,6 +95,13 @@ def test_the_capture_day_yields_to_a_stamp_the_page_states():
 def test_another_storys_date_is_not_the_pages():
     html = _html(after='<aside class="related-stories"><a>Older story</a> <span>March 3, 2017</span></aside>')
     assert _decide(html, date(2017, 3, 3)) == (None, "none")
+
+
+def test_a_first_of_the_month_the_page_never_states_is_htmldates_filling_in():
+    # htmldate gives "2019-11" the first of the month; the page states no such day.
+    assert _decide(_html(), date(2019, 11, 1)) == (None, "none")
+    stated = _html(byline='<div class="byline">By Jane Roe | November 1, 2019</div>')
+    assert _decide(stated, date(2019, 11, 1)) == (date(2019, 11, 1), "htmldate")
 
 
 # --- plain-text captures ------------------------------------------------------------------------
@@ -128,6 +140,11 @@ def test_article_date_line_below_the_standfirst_beats_the_capture_widget():
     for gone in ("cookies", "Cookie notice", "Accept", "Reject", "Manage preferences", "Published 11", "By Amina"):
         assert gone not in cap.body, gone
     assert cap.body.rstrip().endswith("higher ground.")
+
+
+def test_capture_date_line_after_the_capture_day_is_not_taken():
+    cap = read_plaintext(_FLOOD.replace("Published 11 November 2024", "Published 20 November 2024"))
+    assert cap.published is None and cap.retrieved == date(2024, 11, 14)
 
 
 def test_capture_with_only_its_widget_leaves_published_empty():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..errors import InputError
 from .consent import drop_consent
@@ -32,8 +32,8 @@ class HtmlPage:
 def _htmldate_params(latest: date | None) -> dict:
     """htmldate's settings: the original (not the last modified) date, extensive search."""
     params: dict = {"extensive_search": True, "original_date": True}
-    if latest:
-        params["max_date"] = latest.isoformat()
+    if latest:  # the capture day, with a day's grace for the page's zone (as in pagedate.decide)
+        params["max_date"] = (latest + timedelta(days=1)).isoformat()
     return params
 
 

@@ -475,7 +475,7 @@ def _days_of(moment: datetime, tz: float | None) -> set[date]:
     """The day a zoned moment falls on in the page's zone, or in any zone when that is unknown."""
     if tz is not None:
         return {moment.astimezone(timezone(timedelta(hours=tz))).date()}
-    return {moment.astimezone(timezone(timedelta(hours=h))).date() for h in _ZONES}
+    return {moment.astimezone(timezone(timedelta(hours=h))).date() for h in range(_ZONES[0], _ZONES[1] + 1)}
 
 
 def _usable(s: Stamp, ev: Evidence) -> bool:
@@ -525,13 +525,17 @@ def decide(ev: Evidence, base: date | None, latest: date | None = None) -> tuple
     """The publication date: htmldate's answer (``base``) unless the page's own sources agree on
     another day. ``latest`` (the capture day) bounds it: a page is not published after it was read."""
     sup = support(ev)
-    bound = latest or date.today()  # nothing is published after it was read, or after today
+    # Nothing is published after it was read (a day's grace: the capture day may be UTC's and
+    # the page's day a zone ahead), nor after today.
+    bound = latest + timedelta(days=1) if latest else date.today()
     sup = {d: v for d, v in sup.items() if d <= bound}
     if base is not None and base > bound:
         base = None
-    if base is not None and base in ev.foreign and base not in ev.printed \
-            and base not in (ev.url, ev.meta_day, ev.meta_pub, ev.meta_mod):
-        base = None  # htmldate took the date of a comment or of another story in a list
+    stated = base is not None and (base in ev.printed or base in ev.in_meta or base == ev.url)
+    if base is not None and not stated and (base in ev.foreign or base.day == 1):
+        # htmldate took the date of a comment or of another story in a list, or filled in the
+        # first of the month for a year and month ("2019-11") that the page states without a day.
+        base = None
     if base is not None:
         mine = len(sup.get(base, ()))
         # htmldate reads "05/10/2018" day first; the page's language (or its evidence) may not.

@@ -164,6 +164,8 @@ def read_plaintext(text: str) -> PlainCapture:
             published = _dateline_date(m, retrieved)
     # Only an "Updated" line: the article's own latest day beats none (the capture day never counts).
     published = published or updated
+    if published and retrieved and (published - retrieved).days > 1:
+        published = None  # not published after it was captured (a day's grace for time zones)
     return PlainCapture(title, published, retrieved, body, place, agency)
 
 
