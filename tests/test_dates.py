@@ -153,6 +153,16 @@ def test_capture_with_only_its_widget_leaves_published_empty():
     assert cap.published is None and cap.retrieved == date(2024, 11, 14)
 
 
+def test_dates_of_other_stories_below_a_short_story_are_not_its_own():
+    text = ("Tuesday, 4 March 2025\nHome\nWorld\nFerry service resumes after storm\n\n"
+            "Ferry service resumes after storm\nBy Amina Yusuf\n\n"
+            "The ferry between the two islands sailed again on Friday after a week of storms kept it in port, "
+            "the operator said.\n\nRelated stories\nStorm closes port\n12 February 2025\n")
+    cap = read_plaintext(text)
+    assert (cap.published, cap.retrieved) == (None, date(2025, 3, 4))
+    assert "Storm closes port" not in cap.body
+
+
 @pytest.mark.parametrize("line,want", [
     ("By Amina Yusuf | 11 November 2024", date(2024, 11, 11)),
     ("Amina Yusuf - November 11, 2024", date(2024, 11, 11)),

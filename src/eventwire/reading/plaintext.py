@@ -169,7 +169,7 @@ def read_plaintext(text: str) -> PlainCapture:
     return PlainCapture(title, published, retrieved, body, place, agency)
 
 
-_HEAD_PROSE = 3  # the article's own date line may sit below a standfirst: look this many prose paragraphs in
+_HEAD_PROSE = 2  # the article's own date line may sit below a standfirst, not below the story's first paragraph
 
 
 def _capture_dates(lines: list[str], first: int, title: str | None,
@@ -188,6 +188,8 @@ def _capture_dates(lines: list[str], first: int, title: str | None,
     article: list[date] = []  # labelled published, in a byline, or under the headline
     updated: list[date] = []
     for i, ln in enumerate(lines):
+        if i >= first and _is_related_heading(ln):
+            break  # a list of other stories, with their dates
         if i >= first and _is_prose(ln) and date_line(ln) is None:
             prose += 1
             if prose >= _HEAD_PROSE:
