@@ -1,15 +1,14 @@
-"""The publication date an HTML page states: its byline/dateline stamp, metadata and URL.
+"""The publication date of an HTML page: htmldate's, unless the page's own sources agree otherwise.
 
 A page usually says when it was published in several places that disagree in small ways:
 the byline stamp near the headline is in the publisher's own time zone, the metadata
 (JSON-LD, Open Graph) is often in UTC or carries the last modification, the URL carries the
-publisher's day. The rules, in order:
-
-1. a visible stamp near the headline (or labelled "Published"), not labelled as an update,
-   not the page's modification date shown in place of the publication date;
-2. a full date in the URL path (``/2019/11/18/``, ``/2019/nov/18/``, ``/2019-11-18/``);
-3. the metadata's publication timestamp, converted to the time zone the page prints;
-4. nothing (the caller may fall back to another extractor).
+publisher's day. htmldate (original date, extensive search, with the URL) is the base; the
+page's sources (``gather``) are kept apart and override it only with corroboration
+(``decide``): two independent sources agreeing on another day, the metadata moment put in the
+zone the page prints, the modification day taken for the publication day, or htmldate's day
+stated nowhere on the page against a stamp in a date or byline element near the headline.
+A single visible stamp never overrides htmldate on its own word (benchmarks/dates_approaches.md).
 """
 
 from __future__ import annotations
