@@ -147,6 +147,13 @@ def test_capture_date_line_after_the_capture_day_is_not_taken():
     assert cap.published is None and cap.retrieved == date(2024, 11, 14)
 
 
+def test_a_labelled_capture_day_is_retrieved_only():
+    text = "Retrieved 14 November 2024 09:12\n" + _FLOOD.replace("Thursday, 14 November 2024\n", "")
+    cap = read_plaintext(text.replace("Published 11 November 2024\n", ""))
+    assert (cap.published, cap.retrieved) == (None, date(2024, 11, 14))
+    assert "Retrieved" not in cap.body and cap.title.startswith("Flooding cuts")
+
+
 def test_capture_with_only_its_widget_leaves_published_empty():
     text = _FLOOD.replace("Published 11 November 2024\n", "")
     cap = read_plaintext(text)

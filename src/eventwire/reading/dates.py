@@ -59,7 +59,8 @@ def _find(s: str) -> tuple[date, int, int] | None:
 
 # A line that opens with a stamp label: "Published 9:14 AM EST, Mon November 11, 2024".
 _OPENING_LABEL = re.compile(r"(?P<label>first published|published|posted|last updated|updated|last modified|modified"
-                            r"|released|issued)\b", re.I)
+                            r"|released|issued|retrieved|accessed|captured|archived|saved|downloaded)\b", re.I)
+CAPTURE_LABELS = frozenset({"retrieved", "accessed", "captured", "archived", "saved", "downloaded"})
 # What may sit beside the date in a stamp line: clock times, zones, weekdays, connectors.
 _STAMP_NOISE = re.compile(r"\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?|\b[ap]\.?m\b\.?|\b[A-Z]{2,4}\b|\b(?:on|at|by|and|the)\b"
                           r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b", re.I)

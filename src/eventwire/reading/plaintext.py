@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 
 from .consent import drop_consent
-from .dates import MONTHS, UPDATE_LABELS, date_line, stamp_line
+from .dates import CAPTURE_LABELS, MONTHS, UPDATE_LABELS, date_line, stamp_line
 from .tables import load_table
 
 # "GOMA, Congo, March 3 (Reuters) -" : a wire dateline opening the first paragraph.
@@ -199,7 +199,9 @@ def _capture_dates(lines: list[str], first: int, title: str | None,
         if got is None:
             continue
         d, label = got
-        if label in UPDATE_LABELS:
+        if label in CAPTURE_LABELS:
+            widget.insert(0, d)  # "Retrieved 27 May 2018": the capture day, said outright
+        elif label in UPDATE_LABELS:
             updated.append(d)
         elif label or (head is not None and i > head):
             article.append(d)
