@@ -1,7 +1,8 @@
 """`eventwire eval articles` and `eventwire eval dates` on a sample of the article-extraction-benchmark.
 
-Full runs (figures in benchmarks/articles_approaches.md): body F1 0.972 on the 181 pages,
-publication date 1.000 on the 181 pages + seed. Here the first 30 pages keep the run short.
+Full runs (figures in benchmarks/articles_approaches.md and benchmarks/dates_approaches.md): body
+F1 0.972 on the 181 pages; publication date 0.989 on the 181 pages (htmldate alone 0.917), on each
+half by id hash above htmldate. Here the first 30 pages keep the run short.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .conftest import DATA, need
 
 LIMIT = 30
 BODY_F1_FLOOR = 0.95  # the first 30 pages measure 0.970
-DATE_ACCURACY_FLOOR = 0.93  # the first 30 pages (+ seed) measure 1.000
+DATE_ACCURACY_FLOOR = 0.93  # the first 30 pages measure 0.967 (htmldate alone 0.933)
 
 
 def test_eval_articles_sample_scores_above_floor():
@@ -29,14 +30,29 @@ def test_eval_articles_sample_scores_above_floor():
     assert report.targets["f1"] == 0.965
 
 
-def test_eval_dates_sample_scores_above_floor():
+def test_eval_dates_sample_scores_above_floor_and_htmldate_on_each_half():
     need(DATA / "article-extraction-benchmark")
     report = evaluate("dates", None, LIMIT)
-    assert report.metrics["accuracy"] >= DATE_ACCURACY_FLOOR, (report.metrics, report.errors)
-    assert report.targets == {"accuracy": 0.95}
-    assert report.details[0].startswith("pages stating a date: ")
+    m = report.metrics
+    assert m["accuracy"] >= DATE_ACCURACY_FLOOR, (m, report.errors)
+    # htmldate alone is the base the reader starts from: never below it, on either half or overall.
+    for split in ("", "dev half ", "held-out half "):
+        assert m[f"{split}accuracy"] >= m[f"{split}htmldate accuracy"], (split, m)
+    assert report.targets["accuracy"] == 0.95
+    assert report.details[0].startswith("pages stating a date: 30 + ")
+    halves = [d for d in report.details if d.startswith(("dev half:", "held-out half:"))]
+    assert len(halves) == 2 and sum(int(d.split(": ")[1].split()[0]) for d in halves) == 30
     lines = report.lines(show_errors=True)
     assert lines[1].startswith("  accuracy: ") and "errors (" in lines[-1 - len(report.errors)]
+    assert all(e.startswith(("[dev half]", "[held-out half]", "[seed]")) for e in report.errors)
+
+
+def test_date_halves_are_fixed_and_even():
+    gold = dates_eval.load_gold()
+    halves = [dates_eval.half(pid) for pid in gold]
+    assert set(halves) == {"dev half", "held-out half"}
+    assert 0.4 < halves.count("dev half") / len(halves) < 0.6
+    assert dates_eval.half("abc") == dates_eval.half("abc") != dates_eval.half("abd")
 
 
 def test_date_gold_is_complete_and_well_formed():

@@ -66,7 +66,7 @@ def read_article(
     retrieved = None
     site = None
     if is_html if is_html is not None else looks_like_html(data):
-        page = read_html(text, url)
+        page = read_html(text, url, hint_retrieved)
         title, published, body, url, site = page.title, page.published, page.body, page.url, page.site
     else:
         cap = read_plaintext(text)
@@ -75,6 +75,8 @@ def read_article(
     # A feed's item date is the publisher's own statement; the page's date fills in otherwise.
     published = hint_published or published
     retrieved = hint_retrieved or retrieved
+    if published and retrieved and (published - retrieved).days > 1:
+        published = None  # a page is not published after it was captured (a day's grace for zones)
     title = title or hint_title
     if published is None and input_name:
         # Archives often name files by day ("outlet_2016-09-12_slug.txt"): the last resort.

@@ -1,15 +1,14 @@
-"""The publication date an HTML page states: its byline/dateline stamp, metadata and URL.
+"""The publication date of an HTML page: htmldate's, unless the page's own sources agree otherwise.
 
 A page usually says when it was published in several places that disagree in small ways:
 the byline stamp near the headline is in the publisher's own time zone, the metadata
 (JSON-LD, Open Graph) is often in UTC or carries the last modification, the URL carries the
-publisher's day. The rules, in order:
-
-1. a visible stamp near the headline (or labelled "Published"), not labelled as an update,
-   not the page's modification date shown in place of the publication date;
-2. a full date in the URL path (``/2019/11/18/``, ``/2019/nov/18/``, ``/2019-11-18/``);
-3. the metadata's publication timestamp, converted to the time zone the page prints;
-4. nothing (the caller may fall back to another extractor).
+publisher's day. htmldate (original date, extensive search, with the URL) is the base; the
+page's sources (``gather``) are kept apart and override it only with corroboration
+(``decide``): two independent sources agreeing on another day, the metadata moment put in the
+zone the page prints, the modification day taken for the publication day, or htmldate's day
+stated nowhere on the page against a stamp in a date or byline element near the headline.
+A single visible stamp never overrides htmldate on its own word (benchmarks/dates_approaches.md).
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ class Stamp:
     machine: bool = False  # from a datetime attribute rather than the text
     order: str | None = None  # "dmy"/"mdy": one reading of an ambiguous numeric date ("05/10/2018")
     moment: datetime | None = None  # the zoned timestamp behind a machine stamp
+    foreign: bool = False  # in comments or a list of other stories: another page's date
 
 
 @cache
@@ -223,8 +223,10 @@ def _jsonld_dates(root) -> tuple[list[str], list[str]]:
     return pub, mod
 
 
-def meta_dates(root) -> tuple[tuple[date, datetime | None] | None, tuple[date, datetime | None] | None]:
-    """(published, modified) stamps from JSON-LD and <meta>, best source first."""
+def meta_stamps(root, every: set[date] | None = None
+                ) -> tuple[list[tuple[date, datetime | None]], list[tuple[date, datetime | None]]]:
+    """Every (published, modified) stamp of the JSON-LD and <meta> fields, best source first;
+    ``every`` collects the day of any <meta> or JSON-LD date field."""
     _months, pub_keys, mod_keys, *_ = _tables()
     metas: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -236,17 +238,23 @@ def meta_dates(root) -> tuple[tuple[date, datetime | None] | None, tuple[date, d
         key = el.get("itemprop").lower()
         metas.setdefault(key, el.get("datetime") or el.get("content"))
     ld_pub, ld_mod = _jsonld_dates(root)
+    if every is not None:  # any date a meta field or the JSON-LD states, whatever its name
+        for value in [*metas.values(), *ld_pub, *ld_mod]:
+            got = parse_stamp(value)
+            if got:
+                every.add(got[0])
 
-    def first(values: list[str]) -> tuple[date, datetime | None] | None:
-        for v in values:
-            got = parse_stamp(v)
-            if got and got[0].year > 1990:
-                return got
-        return None
+    def parsed(values: list[str]) -> list[tuple[date, datetime | None]]:
+        return [got for got in map(parse_stamp, values) if got and got[0].year > 1990]
 
-    pub = first(ld_pub + [metas[k] for k in pub_keys if k in metas])
-    mod = first(ld_mod + [metas[k] for k in mod_keys if k in metas])
-    return pub, mod
+    return (parsed(ld_pub + [metas[k] for k in pub_keys if k in metas]),
+            parsed(ld_mod + [metas[k] for k in mod_keys if k in metas]))
+
+
+def meta_dates(root) -> tuple[tuple[date, datetime | None] | None, tuple[date, datetime | None] | None]:
+    """(published, modified) stamps from JSON-LD and <meta>, best source first."""
+    pubs, mods = meta_stamps(root)
+    return (pubs[0] if pubs else None), (mods[0] if mods else None)
 
 
 # --- URL -------------------------------------------------------------------------------------
@@ -298,6 +306,8 @@ def _stamps(text: str, starts: list[int], owners: list) -> list[Stamp]:
             el = owners[max(0, bisect_right(starts, m.start()) - 1)] if owners else None
             anc = _ancestry(el) if el is not None else ""
             if _COMMENT.search(anc):
+                if isinstance(got, date):
+                    out.append(Stamp(got, m.start(), None, False, False, None, foreign=True))
                 continue
             own = _ancestry(el, 2) if el is not None else ""
             before = text[max(0, m.start() - 70):m.start()]
@@ -385,14 +395,35 @@ def _agrees(d: date, evidence: set[date]) -> bool:
     return any(abs((d - e).days) <= 1 for e in evidence)
 
 
-def page_date(root, url: str | None = None, title: str | None = None, body_start: str | None = None,
-              language: str | None = None) -> tuple[date | None, str]:
-    """(publication date, which rule gave it) of a parsed HTML page.
+@dataclass
+class Evidence:
+    """What an HTML page states about its own date, each source kept apart."""
+
+    stamps: list[Stamp]  # visible and <time> stamps near the headline
+    anchor: int  # where the headline starts in the page text
+    url: date | None
+    meta_pub: date | None  # metadata publication day, in the page's time zone when known
+    meta_moment: datetime | None  # the zoned timestamp behind it
+    meta_day: date | None  # the metadata publication day as written (its own offset)
+    meta_mod: date | None
+    meta_moments: list[datetime]  # every zoned publication timestamp of the metadata
+    page_tz: float | None  # UTC offset the page prints next to its stamps
+    month_first: bool  # the page's language reads "05/10/2018" as May 10
+    printed: set[date]  # every date the page's text and <time> elements state, anywhere
+    foreign: set[date]  # dates of comments and lists of other stories
+    in_meta: set[date]  # the day of every <meta> and JSON-LD date field, whatever its name
+
+
+def gather(root, url: str | None = None, title: str | None = None, body_start: str | None = None,
+           language: str | None = None) -> Evidence:
+    """The page's own date evidence: stamps near the headline, URL, metadata.
 
     ``title`` and ``body_start`` (the extracted headline and first words of the body) anchor
     where the byline stamp should be; ``language`` (ISO 639-1 of the body) orders "05/10/2018".
-    """
-    pub, mod = meta_dates(root)  # before the walk strips <head> and <script>
+    Strips scripts and the like from ``root``."""
+    in_meta: set[date] = set()
+    pubs, mods = meta_stamps(root, in_meta)  # before the walk strips <head> and <script>
+    pub, mod = (pubs[0] if pubs else None), (mods[0] if mods else None)
     text, starts, owners, entry = _walk(root)
     from_url = url_date(url)
     head = _headline_pos(root, text, entry, title)
@@ -403,6 +434,8 @@ def page_date(root, url: str | None = None, title: str | None = None, body_start
         lo, hi = -1, 2500  # no anchors: only the top of the page
 
     stamps = _stamps(text, starts, owners)
+    foreign = {s.when for s in stamps if s.foreign}
+    stamps = [s for s in stamps if not s.foreign]
     stamps += _time_elements(root, entry, stamps)
     lang = (root.get("lang") or root.get("xml:lang") or language or "").lower()
     month_first = lang in ("en", "en-us") or (lang == "" and language in (None, "en"))
@@ -427,41 +460,124 @@ def page_date(root, url: str | None = None, title: str | None = None, body_start
             years = [s.when.replace(year=e.year + k) for e in evidence for k in (-1, 0, 1)
                      if _mk(e.year + k, s.when.month, s.when.day)]
             s.when = min(years, key=lambda d: min(abs((d - e).days) for e in evidence)) if years else s.when
+    printed = {s.when for s in stamps}
+    return Evidence(near, anchor, from_url, meta_pub, pub[1] if pub else None,
+                    pub[0] if pub else None, mod[0] if mod else None,
+                    [dt for _d, dt in pubs if dt is not None],
+                    page_tz, month_first, printed, foreign, in_meta)
 
-    def usable(s: Stamp) -> bool:
-        if s.label == "updated":
-            return False
-        if s.order == "md":
-            return bool(evidence) and _agrees(s.when, evidence)
-        if s.order and evidence:
-            return _agrees(s.when, evidence)
-        if s.order:  # no other evidence: the page's language decides the order
-            return (s.order == "mdy") == month_first
-        # A byline that shows the page's modification day, not its publication day.
-        if pub and mod and mod[0] != pub[0] and s.when == mod[0] and s.label != "published":
-            return False
-        return True
 
-    cands = [s for s in near if usable(s)]
-    # Strong stamps: labelled "Published", after "By <name>", or in a date/byline element.
-    strong = [s for s in cands if s.label == "published" or s.byline or s.classed]
-    if strong:
-        def rank(s: Stamp) -> tuple:
-            return (s.label == "published" and not s.machine, _agrees(s.when, evidence) or not evidence,
-                    not s.machine, s.byline, -abs(s.pos - anchor))
+_ZONES = (-12, 14)  # the UTC offsets in use (hours): the days one moment can fall on
 
-        best = max(strong, key=rank)
-        if not evidence or _agrees(best.when, evidence) or (best.label == "published" and not best.machine):
-            return best.when, "visible"
-    if from_url:
-        return from_url, "url"
-    if meta_pub:
-        return meta_pub, "meta"
-    labelled = [s for s in stamps if s.label == "published" and not s.machine and not s.order]
-    if labelled:
-        return labelled[0].when, "visible-labelled"
-    # A bare date above the headline is more often the site's clock than the story's stamp.
-    weak = [s for s in cands if not s.machine and s.pos >= anchor]
-    if weak:
-        return min(weak, key=lambda s: abs(s.pos - anchor)).when, "visible-weak"
+
+def _days_of(moment: datetime, tz: float | None) -> set[date]:
+    """The day a zoned moment falls on in the page's zone, or in any zone when that is unknown."""
+    if tz is not None:
+        return {moment.astimezone(timezone(timedelta(hours=tz))).date()}
+    return {moment.astimezone(timezone(timedelta(hours=h))).date() for h in range(_ZONES[0], _ZONES[1] + 1)}
+
+
+def _usable(s: Stamp, ev: Evidence) -> bool:
+    """A stamp that may state the publication day: not an update, not an unresolved reading."""
+    if s.label == "updated":
+        return False
+    evidence = {x for x in (ev.meta_pub, ev.url) if x}
+    if s.order == "md":
+        return bool(evidence) and _agrees(s.when, evidence)
+    if s.order and evidence:
+        return _agrees(s.when, evidence)
+    if s.order:  # no other evidence: the page's language decides the order
+        return (s.order == "mdy") == ev.month_first
+    # A byline that shows the page's modification day, not its publication day.
+    if ev.meta_day and ev.meta_mod and ev.meta_mod != ev.meta_day and s.when == ev.meta_mod \
+            and s.label != "published":
+        return False
+    return True
+
+
+def _strong(s: Stamp) -> bool:
+    """Labelled "Published", after "By <name>", or in a date/byline element."""
+    return s.label == "published" or s.byline or s.classed
+
+
+def support(ev: Evidence) -> dict[date, set[str]]:
+    """Day -> the independent sources stating it: a visible stamp near the headline, a <time>
+    element there, the URL, the metadata (in the page's zone; a stamp the metadata moment can
+    fall on in some zone when the page prints none)."""
+    out: dict[date, set[str]] = {}
+    stamps = [s for s in ev.stamps if _usable(s, ev) and _strong(s)]
+    for s in stamps:
+        out.setdefault(s.when, set()).add("time" if s.machine else "visible")
+    if ev.url:
+        out.setdefault(ev.url, set()).add("url")
+    meta_days = {ev.meta_pub} if ev.meta_pub else set()
+    for moment in ev.meta_moments:
+        days = _days_of(moment, ev.page_tz)
+        # An adjacent day only when a visible stamp shows it: the same moment in the page's zone.
+        meta_days |= {d for d in days if d == ev.meta_pub or any(s.when == d and not s.machine for s in stamps)}
+    for d in meta_days:
+        out.setdefault(d, set()).add("meta")
+    return out
+
+
+def decide(ev: Evidence, base: date | None, latest: date | None = None) -> tuple[date | None, str]:
+    """The publication date: htmldate's answer (``base``) unless the page's own sources agree on
+    another day. ``latest`` (the capture day) bounds it: a page is not published after it was read."""
+    sup = support(ev)
+    # Nothing is published after it was read (a day's grace: the capture day may be UTC's and
+    # the page's day a zone ahead), nor after today.
+    bound = latest + timedelta(days=1) if latest else date.today()
+    sup = {d: v for d, v in sup.items() if d <= bound}
+    if base is not None and base > bound:
+        base = None
+    stated = base is not None and (base in ev.printed or base in ev.in_meta or base == ev.url)
+    if base is not None and not stated and (base in ev.foreign or base.day == 1):
+        # htmldate took the date of a comment or of another story in a list, or filled in the
+        # first of the month for a year and month ("2019-11") that the page states without a day.
+        base = None
+    if base is not None:
+        mine = len(sup.get(base, ()))
+        # htmldate reads "05/10/2018" day first; the page's language (or its evidence) may not.
+        readings: dict[int, list[Stamp]] = {}
+        for s in ev.stamps:
+            if s.order in ("dmy", "mdy"):
+                readings.setdefault(s.pos, []).append(s)
+        for pair in readings.values():
+            if len(pair) == 2 and not mine:
+                used = [s for s in pair if _usable(s, ev)]
+                if len(used) == 1 and used[0].when != base and base in {s.when for s in pair}:
+                    return used[0].when, "reading-order"
+        # The capture day (a site clock, "today") is not the publication day the page states.
+        if base == latest and not mine and sup:
+            return max(sup, key=lambda d: (len(sup[d]), "visible" in sup[d], d)), "not-capture-day"
+        # Two independent sources agreeing beat htmldate's day when fewer state that.
+        agreed = [d for d, v in sup.items() if len(v) >= 2 and len(v) > mine]
+        if agreed:
+            return max(agreed, key=lambda d: (len(sup[d]), "visible" in sup[d])), "agreed"
+        # htmldate took the modification day: a publication source states an earlier one.
+        if ev.meta_mod == base and ev.meta_day and ev.meta_day != base and mine == 0:
+            earlier = [d for d in sup if d < base]
+            if earlier:
+                return max(earlier, key=lambda d: len(sup[d])), "not-modified"
+        # htmldate's day is the metadata's as written (often UTC); in the zone the page prints
+        # beside its stamps that moment falls on another day, the page's own.
+        if base == ev.meta_day and ev.page_tz is not None and ev.meta_pub and ev.meta_pub != base and not mine:
+            return ev.meta_pub, "page-zone"
+        # htmldate's day stated nowhere in the page's dates (a guess from other text): a stamp
+        # in a date or byline element near the headline is the page's own word.
+        if base not in ev.printed and not mine and base not in ev.in_meta:
+            near = [s for s in ev.stamps if _usable(s, ev) and _strong(s) and s.when in sup]
+            if near:
+                best = min(near, key=lambda s: (s.label != "published", s.machine, abs(s.pos - ev.anchor)))
+                return best.when, "stamp-over-guess"
+        return base, "htmldate"
+    if sup:
+        return max(sup, key=lambda d: (len(sup[d]), "visible" in sup[d], "url" in sup[d])), "own"
     return None, "none"
+
+
+def page_date(root, url: str | None = None, title: str | None = None, body_start: str | None = None,
+              language: str | None = None, base: date | None = None,
+              latest: date | None = None) -> tuple[date | None, str]:
+    """(publication date, which rule gave it) of a parsed HTML page, ``base`` being htmldate's answer."""
+    return decide(gather(root, url, title, body_start, language), base, latest)

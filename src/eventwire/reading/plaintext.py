@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .dates import MONTHS, UPDATE_LABELS, date_line, labelled_date_line
+from .consent import drop_consent
+from .dates import CAPTURE_LABELS, MONTHS, UPDATE_LABELS, date_line, stamp_line
 from .tables import load_table
 
 # "GOMA, Congo, March 3 (Reuters) -" : a wire dateline opening the first paragraph.
@@ -104,7 +105,7 @@ def _is_prose(line: str) -> bool:
 
 
 def read_plaintext(text: str) -> PlainCapture:
-    lines = _unwrap([ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")])
+    lines = _unwrap(drop_consent([ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]))
     # The header is everything before the first prose paragraph.
     first = next((i for i, ln in enumerate(lines) if _is_prose(ln) and date_line(ln) is None), len(lines))
     header = [ln for ln in lines[:first] if ln]
@@ -116,20 +117,14 @@ def read_plaintext(text: str) -> PlainCapture:
                      len(lines))
         header = [ln for ln in lines[:first] if ln]
 
-    pub_dates: list[date] = []  # labelled "Published", "Posted"...
-    plain_dates: list[date] = []  # a bare date: the article's, or the page's date widget
     crumbs: list[str] = []
     candidates: list[str] = []
+    furniture = False  # navigation, breadcrumbs: the header is a web page's, with its date widget
     for ln in header:
-        got = labelled_date_line(ln)
-        if got:
-            d, label = got
-            if label in UPDATE_LABELS:
-                continue  # a later edit, neither publication nor capture
-            (pub_dates if label else plain_dates).append(d)
-        elif is_byline(ln):
+        if stamp_line(ln) or is_byline(ln):
             continue
-        elif is_boilerplate(ln):
+        if is_boilerplate(ln):
+            furniture = True
             for sep in seps:
                 if sep.strip() in ln:
                     crumbs.append(ln.split(sep.strip())[-1].strip())
@@ -137,14 +132,7 @@ def read_plaintext(text: str) -> PlainCapture:
             candidates.append(ln)
 
     title = _pick_title(candidates, crumbs)
-    # A labelled date is the publication date. Of bare dates, the first of two or more is
-    # the page's own date widget (the capture day); the one nearest the story is the article's.
-    if pub_dates:
-        published = pub_dates[0]
-        retrieved = plain_dates[0] if plain_dates else None
-    else:
-        published = plain_dates[-1] if plain_dates else None
-        retrieved = plain_dates[0] if len(plain_dates) >= 2 else None
+    published, retrieved, updated = _capture_dates(lines, first, title, furniture)
 
     body_lines: list[str] = []
     title_n = _norm(title) if title else None
@@ -159,7 +147,7 @@ def read_plaintext(text: str) -> PlainCapture:
         if in_related and not _is_prose(ln):
             continue
         in_related = False
-        if (title_n and _norm(ln) == title_n) or is_boilerplate(ln) or date_line(ln) or is_byline(ln):
+        if (title_n and _norm(ln) == title_n) or is_boilerplate(ln) or stamp_line(ln) or is_byline(ln):
             continue
         body_lines.append(ln)
     body = "\n".join(body_lines)
@@ -174,7 +162,61 @@ def read_plaintext(text: str) -> PlainCapture:
         place, agency = m.group("place").split(",")[0].title(), m.group("agency")
         if published is None and m.group("mon"):
             published = _dateline_date(m, retrieved)
+    # Only an "Updated" line: the article's own latest day beats none (the capture day never counts).
+    published = published or updated
+    if published and retrieved and (published - retrieved).days > 1:
+        published = None  # not published after it was captured (a day's grace for time zones)
     return PlainCapture(title, published, retrieved, body, place, agency)
+
+
+_HEAD_PROSE = 2  # the article's own date line may sit below a standfirst, not below the story's first paragraph
+
+
+def _capture_dates(lines: list[str], first: int, title: str | None,
+                   furniture: bool) -> tuple[date | None, date | None, date | None]:
+    """(published, retrieved, updated) of a capture.
+
+    The date lines of the article's head (above the story, or among its first paragraphs: a
+    standfirst may come before the byline) are read by where they sit: a date above the headline
+    is the page's date widget, the day it was captured; a date under the headline, in the byline
+    or labelled "Published" is the article's; "Updated" is kept apart. The capture day is never
+    taken for the publication day."""
+    title_n = _norm(title) if title else None
+    head = next((i for i, ln in enumerate(lines) if title_n and _norm(ln) == title_n), None)
+    prose = 0
+    widget: list[date] = []  # above the headline
+    article: list[date] = []  # labelled published, in a byline, or under the headline
+    updated: list[date] = []
+    for i, ln in enumerate(lines):
+        if i >= first and _is_related_heading(ln):
+            break  # a list of other stories, with their dates
+        if i >= first and _is_prose(ln) and date_line(ln) is None:
+            prose += 1
+            if prose >= _HEAD_PROSE:
+                break
+            continue
+        got = stamp_line(ln)
+        if got is None:
+            continue
+        d, label = got
+        if label in CAPTURE_LABELS:
+            widget.insert(0, d)  # "Retrieved 27 May 2018": the capture day, said outright
+        elif label in UPDATE_LABELS:
+            updated.append(d)
+        elif label or (head is not None and i > head):
+            article.append(d)
+        elif head is None and i >= first:
+            article.append(d)  # no headline found: a date among the story's first lines is its own
+        else:
+            widget.append(d)
+    last_update = updated[0] if updated else None
+    if article:
+        return article[0], widget[0] if widget else None, last_update
+    if len(widget) >= 2:  # no headline between them: the first is the widget, the last the article's
+        return widget[-1], widget[0], last_update
+    if widget and not furniture:
+        return widget[0], None, last_update  # a plain file opening with its date, no page around it
+    return None, widget[0] if widget else None, last_update
 
 
 _LEAD_SIGNS = re.compile(
