@@ -996,8 +996,10 @@ _RULES: tuple[Callable[[_Ctx], None], ...] = (
     _r_ref,
 )
 
-_CLOCK_THEN_DATE = re.compile(r"^\s*,?\s*(?:on\s+)?$", _I)
-_DATE_THEN_CLOCK = re.compile(r"^\s*,?\s*(?:at\s+|about\s+|around\s+|from\s+)?$", _I)
+# The gap between a clock and a date can be any length: "\s*,?\s*" on a long run of spaces
+# backtracked quadratically; each run now follows what it separates and is possessive.
+_CLOCK_THEN_DATE = re.compile(r"^\s*+(?:,\s*+)?(?:on\s+)?$", _I)
+_DATE_THEN_CLOCK = re.compile(r"^\s*+(?:,\s*+)?(?:at\s+|about\s+|around\s+|from\s+)?$", _I)
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:

@@ -18,9 +18,11 @@ from .tables import load_table
 # "GOMA, Congo, March 3 (Reuters) -" : a wire dateline opening the first paragraph.
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][\w .'\-]{1,30}){0,2}),?\s+"
-    r"(?:(?P<mon>" + _MON + r")\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?)?"
-    r"\s*(?:\((?P<agency>[A-Za-z][\w .&]{1,30})\))?\s*[-–—]+\s+",
+    # Linear: each run of spaces comes after what it separates (three optional runs in a row
+    # backtracked cubically) and is possessive ("\s++": what follows never starts with a space).
+    r"^(?P<place>[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][\w .'\-]{1,30}){0,2}),?\s++"
+    r"(?:(?P<mon>" + _MON + r")\.?\s++(?P<day>\d{1,2})(?:,\s*+(?P<year>\d{4}))?\s*+)?"
+    r"(?:\((?P<agency>[A-Za-z][\w .&]{1,30})\)\s*+)?[-–—]+\s+",
     re.I,
 )
 
