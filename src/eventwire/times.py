@@ -862,7 +862,7 @@ def _r_duration(c: _Ctx) -> None:
             continue  # "2014 year" is a year, not a duration
         if re.match(r"(?:-|\s+)old\b", c.text[m.end() : m.end() + 5]) or m.group().endswith("-old"):
             continue  # ages ("a 44-year-old protester") are not time expressions of the story
-        if _is_cap(m["unit"]) and not re.search(r"(?:^|[.!?\n]\s*)$", c.text[: m.start()][-3:]):
+        if _is_cap(m["unit"]) and not re.search(r"(?:^|[.!?\n]\s*)$", c.text[max(0, m.start() - 3) : m.start()]):
             continue  # "60 Minutes" (a title)
         n = _number(nword)
         if n is None and nword not in VAGUE:
