@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -1004,10 +1005,17 @@ _DATE_THEN_CLOCK = re.compile(r"^\s*+(?:,\s*+)?(?:at\s+|about\s+|around\s+|from\
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Keep the longest non-overlapping candidates (ties: the earlier one, then the rule order)."""
+    # Taken spans sorted by (start, end); being disjoint, their ends are sorted too, so the one
+    # span that can overlap a candidate is the last one starting before the candidate ends
+    # (testing every taken span was quadratic in the number of candidates).
+    keys: list[tuple[int, int]] = []
     taken: list[_Cand] = []
     for cand in sorted(cands, key=lambda x: (x.start - x.end, x.start)):
-        if all(cand.end <= t.start or cand.start >= t.end for t in taken):
-            taken.append(cand)
+        k = bisect_left(keys, (cand.end,))
+        if k and keys[k - 1][1] > cand.start:
+            continue
+        keys.insert(bisect_left(keys, (cand.start, cand.end)), (cand.start, cand.end))
+        taken.append(cand)
     return sorted(taken, key=lambda x: x.start)
 
 
