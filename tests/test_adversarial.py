@@ -5,7 +5,8 @@ of comments, of dates, of names...) and (2) random inputs that hypothesis draws 
 pieces. Each input runs under a wall-clock bound, enforced by an alarm that interrupts a
 hang (a hypothesis deadline only judges a call once it has returned). The bounds are generous
 for a loaded two-core machine, where a linear reader takes a few seconds at most on these
-sizes; the backtracking patterns these shapes come from took minutes to hours on them.
+sizes; the backtracking patterns and pairwise loops these shapes come from took from half a
+minute to hours on them (on the code before issue 8, 17 large cases and 3 random-input tests fail).
 """
 
 from __future__ import annotations
@@ -200,8 +201,8 @@ def test_large_worst_case_inputs(what, call, answer):
 
 # --- random inputs drawn from the pieces the patterns are made of -------------------------------
 
-RUNS = [" ", "\n", "\t", "\u00a0", "<!--", "-->", "<a", "a ", "1", "1 ", ", ", "'", '"', "-", ".", "andXx",
-        "January ", "Nov. 18, 2019 ", "2019 "]
+RUNS = [" ", "\n", "\t", "\u00a0", "<!--", "-->", "<!-- a -->", "<!-- a -->\n", "<a", "a ", "1", "1 ", ", ", "'",
+        '"', "-", ".", "andXx", "January ", "Nov. 18, 2019 ", "2019 "]
 
 
 def texts(*pieces: str, max_pieces: int = 40) -> st.SearchStrategy[str]:
@@ -232,8 +233,9 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
                     derandomize=True)
 
 
-@SETTINGS
-@given(prolog=st.lists(st.sampled_from(PROLOG), max_size=30).map("".join),
+@settings(SETTINGS, max_examples=100)
+@given(prolog=st.lists(st.one_of(st.sampled_from(PROLOG), st.integers(1, 80).map(" ".__mul__)),
+                       max_size=30).map("".join),
        root=st.sampled_from(["<rss version='2.0'>", "<rdf:RDF>", "<feed xmlns='http://www.w3.org/2005/Atom'>",
                              "<html>", "<feed>", "<rssx>"]))
 def test_feed_sniffer_decides_by_the_root_after_any_prolog(prolog, root):
