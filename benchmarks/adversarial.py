@@ -42,6 +42,12 @@ def _rss(description: bytes) -> list:
                           + description + b"</description></item></channel></rss>", "f", 20_000_000))
 
 
+def _tags(text: str) -> str:
+    from eventwire.feeds import _plain
+
+    return _plain(text, "text/html")
+
+
 def _article(data: bytes) -> None:
     from eventwire.errors import InputError
     from eventwire.reading import read_article
@@ -94,6 +100,7 @@ SHAPES: dict[str, Callable[[int], object]] = {
     "sniff: n/10 comments + <html>": lambda n: _sniff(b"<!-- a -->" * (n // 10) + b"<html>"),
     "warc (no Content-Type): n/10 comments": lambda n: _warc(b"<!-- a -->" * (n // 10) + b"<p>"),
     "feed: description of n/2 '<a'": lambda n: _rss(b"&lt;a" * (n // 2)),
+    "feed text: n/2 '<a' without '>' (tags)": lambda n: _tags("<a" * (n // 2)),
     "charset: '<meta charset=' + n spaces": lambda n: _charset(b"<meta charset=" + b" " * n),
     "plain: 'GOMA' + n spaces (dateline)": lambda n: _article(b"GOMA" + b" " * n + b"x\n\nPolice said so."),
     "plain: n spaces before a comma (repair)": lambda n: _article(b"Police said" + b" " * n + b"x, on Monday."),
