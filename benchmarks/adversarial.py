@@ -109,7 +109,7 @@ SHAPES: dict[str, Callable[[int], object]] = {
     "plain: 1000 date lines 'Posted' + n spaces": lambda n: _labelled("Posted" + " " * min(n, 63) + "x"),
     "plain: n/70 wrapped lines without a full stop": lambda n: _article((b"word " * 14 + b"\n") * (n // 70)),
     "page date: n/13 dates 'Nov 18, 2019'": lambda n: _page_date("Nov 18, 2019 " * (n // 13)),
-    "times: clock + n spaces + day": lambda n: _times("at 9 a.m." + " " * n + "Tuesday"),
+    "times: clock + n spaces + '; day'": lambda n: _times("at 9 a.m." + " " * n + "; Tuesday"),
     "times: n/8 month names": lambda n: _times("January " * (n // 8)),
     "times: n/9 numeric dates": lambda n: _times("1/2/2003 " * (n // 9)),
     "fatalities: 'kill' + n spaces": lambda n: _fatalities("kill" + " " * n + "x"),
