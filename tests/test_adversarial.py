@@ -229,7 +229,7 @@ TIMES = ["January", "Jan.", "Monday", "at 9 a.m.", " on ", "5", "Minutes", " yea
          "the day before", "last week", "early ", "the past ", "twenty-five", "for ", " and ", "'s", "noon", "GMT",
          " 10:30", "this year", "spring", "the 1990s", ","]
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None,
                     derandomize=True)
 
 
