@@ -192,6 +192,8 @@ def test_looks_like_feed(data):
     b"<feed><entry/></feed>",  # not Atom's namespace
     b"<?xml version='1.0'?><notes><rss/></notes>",
     b"Plain text that mentions <rss> later.",
+    # A comment ends at its first "-->": it cannot stretch over the page to reach a later <rss>.
+    b"<!-- a --> <html><body><!-- b --><rss></body></html>",
     b"",
 ])
 def test_not_feeds(data):

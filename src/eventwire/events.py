@@ -63,11 +63,13 @@ def get_lexicon() -> Lexicon:
     nums = t["number_words"]
     num = r"(\d[\d,]*|" + "|".join(sorted(map(re.escape, nums), key=len, reverse=True)) + r")"
     nouns = "|".join(t["fatality_nouns"])
-    qual = r"(?:at least|more than|over|some|about|nearly|around|up to|as many as)?\s*"
+    # No two optional runs of spaces in a row ("\s+(?:at least)?\s*"), and runs possessive where
+    # nothing after them starts with a space: they backtracked quadratically on a long run of spaces.
+    qual = r"(?:(?:at least|more than|over|some|about|nearly|around|up to|as many as)\s*+)?"
     fatality_re = [
-        re.compile(r"\b" + qual + num + r"\s+(?:[\w-]+\s+){0,3}?(?:were|have been|had been|was|are)?\s*"
+        re.compile(r"\b" + qual + num + r"\s++(?:[\w-]+\s++){0,3}?(?:(?:were|have been|had been|was|are)\s*+)?"
                    r"(?:killed|dead|died|slain|lost their lives)\b", re.I),
-        re.compile(r"\b(?:killed|killing|kills|kill)\s+" + qual + num + r"\b(?:\s+(?:" + nouns + r"))?", re.I),
+        re.compile(r"\b(?:killed|killing|kills|kill)\s++" + qual + num + r"\b(?:\s+(?:" + nouns + r"))?", re.I),
         re.compile(r"\bdeath toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + qual + num, re.I),
         re.compile(r"\b(?:martyrdom|deaths?|killing)\s+of\s+" + qual + num, re.I),
         re.compile(r"\b" + qual + num + r"\s+(?:martyrs|dead|fatalities|deaths)\b", re.I),

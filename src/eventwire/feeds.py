@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from .prolog import skip_prolog
 from .sources import RawInput
 
 SKIP_EMPTY = "empty"  # an item with neither content nor summary
@@ -24,11 +25,17 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 # The root element decides: anything before it may only be the XML prolog (declaration,
 # stylesheet instructions, comments, a DOCTYPE), so an HTML page that merely mentions
-# "<rss" is not taken for a feed.
-_PROLOG = r"(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*"
-_ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?" + _PROLOG.encode() + rb"<(rss|rdf:RDF|feed)\b([^>]*)>", re.S | re.I)
+# "<rss" is not taken for a feed. The prolog is skipped by a scanner (see prolog.py), the
+# root tag matched at one offset: no pattern here can backtrack over the input.
+_ROOT = re.compile(rb"<(rss|rdf:RDF|feed)\b([^>]*)>", re.I)
 _ATOM_NS = (b"http://www.w3.org/2005/Atom", b"http://purl.org/atom/ns#")
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+
+
+def _tags_end(value: str) -> int:
+    # _TAG only ever matches up to the last ">": searching past it, every "<a" would scan to
+    # the end of the text and fail (quadratic on a long run of "<a" without ">").
+    return value.rfind(">") + 1
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -37,7 +44,8 @@ def looks_like_feed(data: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 feeds exist; sniff their ASCII skeleton.
         head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
-    m = _ROOT.match(head)
+    start = skip_prolog(head)
+    m = _ROOT.match(head, start) if start is not None else None
     if not m:
         return False
     root = m.group(1).lower()
@@ -80,7 +88,8 @@ def _item_date(entry: Any) -> date | None:
 
 def _plain(value: str, kind: str | None) -> str:
     if kind in HTML_TYPES:
-        value = html.unescape(_TAG.sub(" ", value))
+        cut = _tags_end(value)
+        value = html.unescape(_TAG.sub(" ", value[:cut]) + value[cut:])
     return " ".join(value.split())
 
 
@@ -97,7 +106,7 @@ def _body(entry: Any) -> tuple[str, bool] | None:
     if not value.strip():
         return None
     # RSS descriptions are labelled text/html whatever they hold; without any tag it is text.
-    if kind in HTML_TYPES and _TAG.search(value):
+    if kind in HTML_TYPES and _TAG.search(value, 0, _tags_end(value)):
         return value, True
     if kind in HTML_TYPES:
         value = html.unescape(value)

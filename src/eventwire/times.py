@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -862,7 +863,7 @@ def _r_duration(c: _Ctx) -> None:
             continue  # "2014 year" is a year, not a duration
         if re.match(r"(?:-|\s+)old\b", c.text[m.end() : m.end() + 5]) or m.group().endswith("-old"):
             continue  # ages ("a 44-year-old protester") are not time expressions of the story
-        if _is_cap(m["unit"]) and not re.search(r"(?:^|[.!?\n]\s*)$", c.text[: m.start()][-3:]):
+        if _is_cap(m["unit"]) and not re.search(r"(?:^|[.!?\n]\s*)$", c.text[max(0, m.start() - 3) : m.start()]):
             continue  # "60 Minutes" (a title)
         n = _number(nword)
         if n is None and nword not in VAGUE:
@@ -996,16 +997,25 @@ _RULES: tuple[Callable[[_Ctx], None], ...] = (
     _r_ref,
 )
 
-_CLOCK_THEN_DATE = re.compile(r"^\s*,?\s*(?:on\s+)?$", _I)
-_DATE_THEN_CLOCK = re.compile(r"^\s*,?\s*(?:at\s+|about\s+|around\s+|from\s+)?$", _I)
+# The gap between a clock and a date can be any length: "\s*,?\s*" on a long run of spaces
+# backtracked quadratically; each run now follows what it separates and is possessive.
+_CLOCK_THEN_DATE = re.compile(r"^\s*+(?:,\s*+)?(?:on\s+)?$", _I)
+_DATE_THEN_CLOCK = re.compile(r"^\s*+(?:,\s*+)?(?:at\s+|about\s+|around\s+|from\s+)?$", _I)
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Keep the longest non-overlapping candidates (ties: the earlier one, then the rule order)."""
+    # Taken spans sorted by (start, end); being disjoint, their ends are sorted too, so the one
+    # span that can overlap a candidate is the last one starting before the candidate ends
+    # (testing every taken span was quadratic in the number of candidates).
+    keys: list[tuple[int, int]] = []
     taken: list[_Cand] = []
     for cand in sorted(cands, key=lambda x: (x.start - x.end, x.start)):
-        if all(cand.end <= t.start or cand.start >= t.end for t in taken):
-            taken.append(cand)
+        k = bisect_left(keys, (cand.end,))
+        if k and keys[k - 1][1] > cand.start:
+            continue
+        keys.insert(bisect_left(keys, (cand.start, cand.end)), (cand.start, cand.end))
+        taken.append(cand)
     return sorted(taken, key=lambda x: x.start)
 
 

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
+from .prolog import skip_prolog
 from .sources import RawInput
 
 SKIP_REQUEST = "request"
@@ -54,10 +55,16 @@ _BY_RECORD_TYPE = {
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
-# Sniffed only when the response has no Content-Type at all.
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+# Sniffed only when the response has no Content-Type at all: the first tag after any
+# comments (skipped by a scanner: a starred "<!--.*?-->" group backtracks exponentially).
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
 
 _DRAIN = 1 << 16
+
+
+def _looks_like_html_start(head: bytes) -> bool:
+    start = skip_prolog(head, declarations=False)
+    return start is not None and _HTML_START.match(head, start) is not None
 
 
 def looks_like_warc(head: bytes) -> bool:
@@ -250,6 +257,6 @@ def _read_record(archive: ArchiveIterator, record, name: str, max_bytes: int,
         return out(skipped=SKIP_TOO_LARGE), False
     if not payload.strip():
         return out(skipped=SKIP_EMPTY), False
-    if media is None and not _HTML_START.match(payload[:4096]):
+    if media is None and not _looks_like_html_start(payload[:4096]):
         return out(skipped=SKIP_NON_HTML), False
     return out(data=payload), False

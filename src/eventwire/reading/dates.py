@@ -27,9 +27,10 @@ _PATTERNS = [
 ]
 # A line that is a date and little else: a date widget, a dateline or a "Published" stamp.
 _LABEL = (r"(?:(?P<label>published|posted|updated|last updated|last modified|modified|date|first published"
-          r"|released|issued)\s*(?:on|at|:)?\s*)?")
+          r"|released|issued)\s*(?:(?:on|at|:)\s*)?)?")
 UPDATE_LABELS = frozenset({"updated", "last updated", "last modified", "modified"})
-_TAIL = r"(?:\s*(?:[|,\-–]\s*)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*)?)?)?"
+# No two optional runs of spaces in a row ("\s*(?:on)?\s*"): they backtrack quadratically per line.
+_TAIL = r"(?:\s*(?:[|,\-–]\s*)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:[A-Z]{2,4}|GMT[+-]?\d*)?)?)?"
 
 
 _FULL: list[re.Pattern] = []

@@ -41,7 +41,12 @@ def looks_binary(data: bytes) -> bool:
     return ctrl / len(head) > 0.05
 
 
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+# One pattern "<meta[^>]+charset\s*=\s*[\"']?\s*(...)" said the same, but backtracked cubically on
+# "charset=" before a run of spaces, and quadratically on a run of "<meta": the tag is found
+# first, then its last "charset" that has a value (what the greedy [^>]+ picked).
+_META = re.compile(rb"<meta", re.I)
+_CHARSET_WORD = re.compile(rb"charset", re.I)
+_CHARSET_VALUE = re.compile(rb"charset\s*=\s*(?:[\"']\s*)?([A-Za-z0-9_.:-]+)", re.I)
 
 
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252",
@@ -51,8 +56,19 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "la
 
 def declared_charset(data: bytes) -> str | None:
     """The charset an HTML page declares for itself in its first 4 KB, if any."""
-    m = _META_CHARSET.search(data[:4096])
-    return m.group(1).decode("ascii", "ignore") if m else None
+    head = data[:4096]
+    seen = 0  # end of the last tag looked at: a "<meta" inside it has no charset of its own
+    for meta in _META.finditer(head):
+        if meta.start() < seen:
+            continue
+        end = head.find(b">", meta.end())
+        seen = end = len(head) if end < 0 else end
+        words = [w.start() for w in _CHARSET_WORD.finditer(head, meta.end() + 1, end)]
+        for pos in reversed(words):
+            m = _CHARSET_VALUE.match(head, pos, end)
+            if m:
+                return m.group(1).decode("ascii", "ignore")
+    return None
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:

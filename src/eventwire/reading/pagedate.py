@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -299,10 +299,13 @@ def _stamps(text: str, starts: list[int], owners: list) -> list[Stamp]:
     spans = _spans(text)
     for kind in ("mdty", "mdy", "dmy", "ymd", "num", "md"):
         for m in (m for lo, hi in spans for m in pats[kind].finditer(text, lo, hi)):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            # taken is sorted and disjoint, so only the last span starting before m ends can overlap
+            # it (testing them all was quadratic in the number of dates on the page).
+            k = bisect_left(taken, (m.end(),))
+            if k and taken[k - 1][1] > m.start():
                 continue
             got = _date_of(m, kind)
-            taken.append((m.start(), m.end()))
+            insort(taken, (m.start(), m.end()))
             el = owners[max(0, bisect_right(starts, m.start()) - 1)] if owners else None
             anc = _ancestry(el) if el is not None else ""
             if _COMMENT.search(anc):
