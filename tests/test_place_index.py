@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import tempfile
 
+import pytest
+
 from eventwire import place_index
 from eventwire.place_index import Entry, PlaceIndex
 
@@ -17,7 +19,7 @@ SOURCE = {"paris": [PARIS, PARIS_TX], "al bab": [BAB], "bab": [BAB], "ville lumi
 def _reload(index: PlaceIndex, meta, tmp_path):
     buf = io.BytesIO()
     index.save(buf, meta)
-    path = tmp_path / "index.npz"
+    path = tmp_path / "index.places"
     path.write_bytes(buf.getvalue())
     return PlaceIndex.load(path)
 
@@ -34,6 +36,16 @@ def test_lookups_match_the_dict_and_survive_a_reload(tmp_path):
     assert loaded.entry(meta["paris"]) == PARIS
     # one object per entry, shared by every name that points to it
     assert loaded.get("al bab")[0] is loaded.get("bab")[0]
+
+
+def test_a_cut_file_is_refused(tmp_path):
+    built, _ = PlaceIndex.build(SOURCE)
+    buf = io.BytesIO()
+    built.save(buf, {})
+    path = tmp_path / "cut.places"
+    path.write_bytes(buf.getvalue()[:-200])
+    with pytest.raises(ValueError, match="truncated"):
+        PlaceIndex.load(path)
 
 
 def test_names_sharing_a_hash_are_told_apart(monkeypatch, tmp_path):
@@ -53,7 +65,7 @@ def test_the_real_gazetteer_answers_from_its_cache(tmp_path, monkeypatch):
     places.get_gazetteer.cache_clear()
     try:
         fresh = places.get_gazetteer()
-        assert list((tmp_path / "eventwire").glob("gazetteer-*.npz"))
+        assert list((tmp_path / "eventwire").glob("gazetteer-*.places"))
         places.get_gazetteer.cache_clear()
         cached = places.get_gazetteer()
         for name in ("Raqqa", "Texas", "Paris", "Kabul", "Ohio"):
@@ -72,10 +84,13 @@ def test_a_broken_cache_file_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("EVENTWIRE_GAZETTEER_CITIES", "15000")
     path = places._cache_path("15000")[0]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"PK\x03\x04 not a whole npz file")
+    old = path.with_name("gazetteer-0123456789abcdef.pickle")  # an earlier version's cache
+    old.write_bytes(b"old")
+    path.write_bytes(b"EWPLACE1\x10\x00\x00\x00\x00\x00\x00\x00{}")  # a header cut short
     places.get_gazetteer.cache_clear()
     try:
         assert places.get_gazetteer().candidates("Kabul")
         assert PlaceIndex.load(path)[0].get("kabul")  # rewritten whole
+        assert not old.exists()
     finally:
         places.get_gazetteer.cache_clear()

@@ -24,7 +24,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,12 +31,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .cache import cache_paths, write_cached
 from .models import Place
 from .nlp import text_of
 from .place_index import Entry, PlaceIndex
 
 DATA = Path(__file__).resolve().parent / "data"
-INDEX_VERSION = 6  # bump whenever the index layout or build rules change
+INDEX_VERSION = 7  # bump whenever the index layout or build rules change
 
 # Smallest city file read: 500 keeps small US towns (local news) within reach (measured on LGL: +0.8 points
 # acc@161 over 1000, about 40 MB more); override with EVENTWIRE_GAZETTEER_CITIES=15000|5000|1000|500 when
@@ -267,9 +267,7 @@ def _cache_path(tier: str) -> list[Path]:
         h.update(p.read_bytes())
     gnc = _gnc_dir() / f"cities{tier}.json"
     h.update(f"{gnc}:{gnc.stat().st_size}".encode())
-    name = f"gazetteer-{h.hexdigest()[:16]}.npz"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return [Path(base) / "eventwire" / name, Path(tempfile.gettempdir()) / f"eventwire-{name}"]
+    return cache_paths(f"gazetteer-{h.hexdigest()[:16]}.places")
 
 
 def _indexed(tier: str) -> tuple[PlaceIndex, dict[str, Any]]:
@@ -296,16 +294,7 @@ def get_gazetteer() -> Gazetteer:
         except Exception:  # missing, unreadable or stale-format cache: rebuild
             continue
     index, meta = _indexed(tier)
-    for p in paths:  # best effort: a read-only home or tmp only costs the next process time
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                index.save(f, meta)
-            os.replace(tmp, p)
-            break
-        except Exception:
-            continue
+    write_cached(paths, lambda f: index.save(f, meta), stale="gazetteer-*")
     return Gazetteer(index, meta)
 
 
