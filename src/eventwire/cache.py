@@ -18,11 +18,10 @@ def cache_paths(name: str) -> list[Path]:
     return [Path(base) / "eventwire" / name, Path(tempfile.gettempdir()) / f"eventwire-{name}"]
 
 
-def write_cached(paths: list[Path], write: Callable[[BinaryIO], None], stale: str | None = None) -> Path | None:
+def write_cached(paths: list[Path], write: Callable[[BinaryIO], None]) -> Path | None:
     """Write a file at the first path that takes it, atomically (readers never see half a file).
 
-    ``stale`` is a glob of older versions of the file (e.g. ``gazetteer-*``), removed from beside it once
-    the new one is in place, so that the cache does not grow with every version.
+    Older versions are left alone: another checkout or venv on the machine may still be reading them.
     """
     for p in paths:
         tmp = None
@@ -39,12 +38,5 @@ def write_cached(paths: list[Path], write: Callable[[BinaryIO], None], stale: st
                 except OSError:
                     pass
             continue
-        prefix = p.name[:p.name.find(stale.split("*")[0])] if stale else ""  # "eventwire-" in the temp dir
-        for old in p.parent.glob(prefix + stale) if stale else ():
-            if old != p:
-                try:
-                    old.unlink()
-                except OSError:
-                    pass
         return p
     return None

@@ -266,7 +266,7 @@ def _cache_path(tier: str) -> list[Path]:
     for p in sorted([*DATA.glob("gazetteer_*"), *DATA.glob("places_*")]):
         h.update(p.read_bytes())
     gnc = _gnc_dir() / f"cities{tier}.json"
-    h.update(f"{gnc}:{gnc.stat().st_size}".encode())
+    h.update(f"{gnc.name}:{gnc.stat().st_size}".encode())  # not its path: venvs with the same data share
     return cache_paths(f"gazetteer-{h.hexdigest()[:16]}.places")
 
 
@@ -294,7 +294,7 @@ def get_gazetteer() -> Gazetteer:
         except Exception:  # missing, unreadable or stale-format cache: rebuild
             continue
     index, meta = _indexed(tier)
-    write_cached(paths, lambda f: index.save(f, meta), stale="gazetteer-*")
+    write_cached(paths, lambda f: index.save(f, meta))
     return Gazetteer(index, meta)
 
 

@@ -50,7 +50,7 @@ def _identifier():
             with lzma.open(model) as src:
                 shutil.copyfileobj(src, f, length=1 << 20)
 
-        written = write_cached(paths, unpack, stale="langid-*")
+        written = write_cached(paths, unpack)
         if written is not None:
             return _from_npz(written)
     except Exception:  # any surprise in the fast path: py3langid's own loader decides
