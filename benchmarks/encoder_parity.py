@@ -5,7 +5,7 @@ against the torch forward pass it replaced (kept below as the reference) on real
 task 2 snippets and their sentences. It prints the largest absolute difference of any embedding
 component, the smallest cosine between the two embeddings of a text, and the encoding time of each
 runtime on the same texts (alternating runs, best of N). torch is not part of eventwire's install:
-run this in a venv that has it (e.g. `pip install torch==2.13.0` from the CPU index).
+run this in a venv that has it (e.g. `pip install torch==2.13.0 safetensors==0.8.0`, CPU build).
 
     python benchmarks/encoder_parity.py [--limit 480] [--repeat 3]
 """

@@ -113,3 +113,26 @@ def test_missing_model_falls_back_to_the_lexicon_with_one_warning(monkeypatch, c
         assert sum("unavailable" in r.message for r in caplog.records) == 1
     finally:
         et.get_classifier.cache_clear()
+
+
+def _safetensors_bytes(tensors: dict[str, np.ndarray]) -> bytes:
+    header, data = {}, b""
+    for name, a in tensors.items():
+        kind = {"float32": "F32", "int64": "I64"}[str(a.dtype)]
+        header[name] = {"dtype": kind, "shape": list(a.shape), "data_offsets": [len(data), len(data) + a.nbytes]}
+        data += a.tobytes()
+    head = json.dumps(header).encode()
+    return len(head).to_bytes(8, "little") + head + data
+
+
+def test_safetensors_are_read_as_written(tmp_path):
+    w = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
+    ids = np.array([5, 6, 7], dtype=np.int64)
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(_safetensors_bytes({"w": w, "ids": ids}))
+    got = et.load_safetensors(path)
+    assert np.array_equal(got["w"], w) and got["w"].dtype == np.float32
+    assert np.array_equal(got["ids"], ids)
+    path.write_bytes(_safetensors_bytes({"w": w})[:-8])  # cut short
+    with pytest.raises(ValueError, match="does not fit"):
+        et.load_safetensors(path)

@@ -24,8 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import math
+import mmap
 import os
 import re
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -54,6 +56,34 @@ class Prediction:
 # ---- the sentence encoder ----------------------------------------------------------------------
 
 
+_SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
+                       "I8": "i1", "U8": "u1", "BOOL": "?"}
+
+
+def load_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file as read-only numpy views of the memory-mapped file.
+
+    The format is an 8-byte little-endian header length, a JSON header (name -> dtype, shape, byte
+    offsets) and the raw tensors. Mapping it costs no read: a page of the 47 MB word-embedding table
+    is loaded only when a token in it is looked up, and processes on one machine share the pages.
+    """
+    with path.open("rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    (n,) = struct.unpack_from("<Q", mm, 0)
+    header = json.loads(mm[8:8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = np.dtype(_SAFETENSORS_DTYPES[info["dtype"]])
+        a, b = info["data_offsets"]
+        if 8 + n + b > len(mm) or (b - a) != dtype.itemsize * math.prod(info["shape"]):
+            raise ValueError(f"{path}: tensor {name} does not fit the file")
+        out[name] = np.frombuffer(mm, dtype=dtype, count=(b - a) // dtype.itemsize, offset=8 + n + a).reshape(
+            info["shape"])
+    return out
+
+
 def _erf(x: np.ndarray) -> np.ndarray:
     """erf by Abramowitz & Stegun 7.1.26 (abs. error <= 1.5e-7, below float32 resolution of GELU's output)."""
     a = np.abs(x)
@@ -78,13 +108,12 @@ class Encoder:
     """
 
     def __init__(self, model_dir: Path):
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         cfg = json.loads((model_dir / "config.json").read_text("utf-8"))
         self.layers, self.heads = cfg["num_hidden_layers"], cfg["num_attention_heads"]
         self.eps = float(cfg.get("layer_norm_eps", 1e-12))
-        w = load_file(str(model_dir / "model.safetensors"))
+        w = load_safetensors(model_dir / "model.safetensors")
         self.word = w["embeddings.word_embeddings.weight"]
         self.pos = w["embeddings.position_embeddings.weight"]
         self.type0 = w["embeddings.token_type_embeddings.weight"][0]
@@ -93,15 +122,16 @@ class Encoder:
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             att = p + "attention.self."
-            # query, key and value as one (in, 3*out) matrix: one matmul instead of three
-            qkv_w = np.ascontiguousarray(np.concatenate([w[att + m + ".weight"] for m in ("query", "key", "value")]).T)
+            # query, key and value as one (in, 3*out) matrix: one matmul instead of three. The other
+            # matrices stay transposed views of the mapped file (BLAS reads them as they are, no copy).
+            qkv_w = np.concatenate([w[att + m + ".weight"] for m in ("query", "key", "value")]).T
             qkv_b = np.concatenate([w[att + m + ".bias"] for m in ("query", "key", "value")])
             self.blocks.append((
                 qkv_w, qkv_b,
-                np.ascontiguousarray(w[p + "attention.output.dense.weight"].T), w[p + "attention.output.dense.bias"],
+                w[p + "attention.output.dense.weight"].T, w[p + "attention.output.dense.bias"],
                 (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
-                np.ascontiguousarray(w[p + "intermediate.dense.weight"].T), w[p + "intermediate.dense.bias"],
-                np.ascontiguousarray(w[p + "output.dense.weight"].T), w[p + "output.dense.bias"],
+                w[p + "intermediate.dense.weight"].T, w[p + "intermediate.dense.bias"],
+                w[p + "output.dense.weight"].T, w[p + "output.dense.bias"],
                 (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
             ))
         self.width = self.word.shape[1]
