@@ -275,3 +275,27 @@ def test_short_texts_match_only_when_identical() -> None:
     assert idx.find(signature(ARTICLE.split("\n\n")[0][:120])) is None
     one_word = signature("Mogadishu")
     assert idx.find(one_word) is None
+
+
+def test_signatures_and_banding_equal_datasketchs_affine32() -> None:
+    # Stored signatures and band keys must stay comparable with those datasketch 2.0 wrote
+    # before dedup.py reproduced its scheme (and with any store built since).
+    datasketch = pytest.importorskip("datasketch")
+    from eventwire.dedup import _bands, signature_of_hashes
+
+    hashes = shingle_hashes(ARTICLE)
+    theirs = datasketch.MinHash(num_perm=128, seed=1, hashfunc=lambda x: x, scheme="affine32")
+    theirs.update_batch(hashes)
+    mine = signature_of_hashes(hashes)
+    assert mine.hashvalues.dtype == theirs.hashvalues.dtype
+    assert list(mine.hashvalues) == list(theirs.hashvalues)
+    for threshold in (0.1, 0.2, 0.3, 0.5, 0.8):
+        lsh = datasketch.MinHashLSH(threshold=threshold, num_perm=128)
+        assert _bands(DedupSettings(candidate_threshold=threshold)) == (lsh.b, lsh.r)
+
+
+def test_dedup_needs_no_scipy() -> None:
+    code = ("import sys, eventwire.dedup as d; d.signature('a b c d e'); d._bands(d.DEFAULT_SETTINGS); "
+            "print('scipy' in sys.modules, 'datasketch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

@@ -2,7 +2,7 @@
 
 A copy must be stored once as an article but linked to its original, so that counts of
 independent sources stay honest. We shingle the normalised body into word n-grams, sketch
-the shingle set with a MinHash (datasketch) and look candidates up in a MinHashLSH index;
+the shingle set with a MinHash and look candidates up in an LSH index of its bands;
 a candidate counts when its Jaccard similarity (exact when both texts are at hand,
 estimated from the sketches otherwise) reaches ``DedupSettings.threshold``.
 
@@ -10,6 +10,9 @@ Settings were chosen by measurement (``benchmarks/dedup.py``; figures in the doc
 ``DedupSettings``). Everything is deterministic: the permutations come from a fixed seed
 and shingles are hashed with SHA-1, never with Python's salted ``hash()``, so serial and
 parallel ingests, and separate processes, produce identical signatures.
+
+The MinHash is datasketch 2's "affine32" scheme reproduced bit for bit (a test compares
+them): datasketch imports scipy for one integral, 140 MB of the install for a few lines.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 __all__ = [
     "DedupSettings",
@@ -38,9 +40,6 @@ __all__ = [
 
 _WORD = re.compile(r"\w+")
 _PARA_BREAK = re.compile(r"\n\s*\n")  # blank line; single newlines may be mere line wrapping
-# Pinned explicitly: datasketch's default scheme may change between versions, and persisted
-# signatures are only comparable with signatures of the same scheme and seed.
-_SCHEME = "affine32"
 _MAGIC = b"EWMH"
 _HEADER = struct.Struct("<4sBHI")  # magic, format version, num_perm, seed
 _VERSION = 1
@@ -138,33 +137,54 @@ def shingle_hashes(text: str, settings: DedupSettings = DEFAULT_SETTINGS) -> np.
     return np.unique((_mix64(acc) >> np.uint64(32)).astype(np.uint32))
 
 
-def _identity(x: int) -> int:
-    # Shingles are hashed once in shingle_hashes; MinHash only permutes those values.
-    return x
+class MinHash:
+    """A MinHash signature: the minimum of each of ``num_perm`` affine permutations of the
+    shingle hashes (datasketch's "affine32": MurmurHash3's finaliser, then a*h + b mod 2**32
+    with odd a; permutations drawn from numpy's RandomState(seed), as datasketch draws them)."""
+
+    __slots__ = ("seed", "hashvalues")
+
+    def __init__(self, seed: int, hashvalues: np.ndarray):
+        self.seed = seed
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def jaccard(self, other: MinHash) -> float:
+        """The estimated Jaccard similarity: the share of permutations with the same minimum."""
+        if other.seed != self.seed or len(other) != len(self):
+            raise ValueError("signatures of other permutations are not comparable")
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self)
 
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     # Drawing the permutations costs more than sketching an article: draw once per settings.
-    return MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity, scheme=_SCHEME).permutations
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def _empty_minhash(settings: DedupSettings) -> MinHash:
-    return MinHash(
-        num_perm=settings.num_perm,
-        seed=settings.seed,
-        hashfunc=_identity,
-        scheme=_SCHEME,
-        permutations=_permutations(settings.num_perm, settings.seed),
-    )
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    # MurmurHash3's 32-bit finaliser: a bijection that spreads structured inputs.
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def signature_of_hashes(hashes: np.ndarray, settings: DedupSettings = DEFAULT_SETTINGS) -> MinHash:
     """MinHash of precomputed shingle hashes (lets callers hash a text once for both uses)."""
-    m = _empty_minhash(settings)
+    values = np.full(settings.num_perm, _EMPTY, dtype=np.uint32)
     if len(hashes):
-        m.update_batch(hashes)
-    return m
+        a, b = _permutations(settings.num_perm, settings.seed)
+        with np.errstate(over="ignore"):  # wrapping is the modulo 2**32
+            mixed = _fmix32(np.asarray(hashes, dtype=np.uint32)).reshape(-1, 1)
+            values = np.minimum(values, (mixed * a + b).min(axis=0))
+    return MinHash(settings.seed, values)
 
 
 def signature(text: str, settings: DedupSettings = DEFAULT_SETTINGS) -> MinHash:
@@ -174,8 +194,6 @@ def signature(text: str, settings: DedupSettings = DEFAULT_SETTINGS) -> MinHash:
 
 def signature_bytes(sig: MinHash) -> bytes:
     """Serialise a signature for a database column: small header plus the uint32 hash values."""
-    if getattr(sig, "scheme", _SCHEME) != _SCHEME:
-        raise ValueError(f"only {_SCHEME!r} signatures can be stored, got {sig.scheme!r}")
     values = np.asarray(sig.hashvalues, dtype="<u4")
     return _HEADER.pack(_MAGIC, _VERSION, len(values), int(sig.seed)) + values.tobytes()
 
@@ -196,14 +214,7 @@ def signature_from_bytes(b: bytes, settings: DedupSettings = DEFAULT_SETTINGS) -
     values = np.frombuffer(b, dtype="<u4", offset=_HEADER.size)
     if len(values) != num_perm:
         raise ValueError("stored signature is truncated")
-    return MinHash(
-        num_perm=num_perm,
-        seed=seed,
-        hashfunc=_identity,
-        hashvalues=values.astype(np.uint32),
-        scheme=_SCHEME,
-        permutations=_permutations(num_perm, seed),
-    )
+    return MinHash(seed, values.astype(np.uint32))
 
 
 def exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -218,11 +229,31 @@ def _is_empty(sig: MinHash) -> bool:
     return bool(np.all(np.asarray(sig.hashvalues) == _EMPTY))
 
 
+_NODES = np.polynomial.legendre.leggauss(128)
+
+
+def _area(b: int, r: int, lo: float, hi: float, candidate: bool) -> float:
+    # The integral over [lo, hi] of P(candidate) = 1 - (1 - s**r)**b (or of 1 - P): a
+    # polynomial of degree r*b <= num_perm, which Gauss-Legendre with 128 nodes integrates exactly.
+    x, w = _NODES
+    s = (hi - lo) / 2 * x + (hi + lo) / 2
+    p = 1 - (1 - s ** r) ** b
+    return float((hi - lo) / 2 * np.dot(w, p if candidate else 1 - p))
+
+
 @lru_cache(maxsize=4)
 def _bands(settings: DedupSettings) -> tuple[int, int]:
-    """(bands, rows) of the LSH banding that MinHashLSH picks for the candidate threshold."""
-    lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
-    return lsh.b, lsh.r
+    """(bands, rows) minimising the area of false positives below the candidate threshold
+    plus false negatives above it, with equal weights: the banding datasketch's MinHashLSH
+    picks (a test compares them)."""
+    t, n = settings.candidate_threshold, settings.num_perm
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, n + 1):
+        for r in range(1, n // b + 1):
+            err = 0.5 * _area(b, r, 0.0, t, True) + 0.5 * _area(b, r, t, 1.0, False)
+            if err < best:
+                best, opt = err, (b, r)
+    return opt
 
 
 def band_keys(sig: MinHash, settings: DedupSettings = DEFAULT_SETTINGS) -> list[tuple[int, int]]:
@@ -253,7 +284,7 @@ class NearDuplicateIndex:
 
     def __init__(self, settings: DedupSettings = DEFAULT_SETTINGS) -> None:
         self.settings = settings
-        self._lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
+        self._buckets: dict[tuple[int, int], list[str]] = {}  # (band, key) -> ids sharing that band
         self._sigs: dict[str, MinHash] = {}
         self._order: dict[str, int] = {}
         self._root: dict[str, str] = {}  # article id -> id of its original (itself if none)
@@ -287,7 +318,8 @@ class NearDuplicateIndex:
         if hashes is not None:
             self._shingles[article_id] = hashes
         if not _is_empty(sig):
-            self._lsh.insert(article_id, sig)
+            for bk in band_keys(sig, self.settings):
+                self._buckets.setdefault(bk, []).append(article_id)
 
     def find(self, sig: MinHash, text: str | None = None) -> tuple[str, float] | None:
         """(id of the original, similarity) of the best match at or above the threshold, else None.
@@ -310,7 +342,8 @@ class NearDuplicateIndex:
         if not self._sigs or _is_empty(sig):
             return None
         best: tuple[str, float] | None = None
-        for key in self._lsh.query(sig):
+        candidates = {k for bk in band_keys(sig, self.settings) for k in self._buckets.get(bk, ())}
+        for key in candidates:
             stored = self._shingles.get(key)
             if hashes is not None and stored is not None:
                 sim = exact_jaccard(hashes, stored)

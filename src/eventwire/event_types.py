@@ -323,7 +323,13 @@ class Head:
 
 def train_head(X: np.ndarray, y: list[str], C: float = C_DEFAULT, max_iter: int = 500) -> Head:
     """Minimise C * cross-entropy + ||W||^2 / 2 (bias unpenalised) with L-BFGS."""
-    from scipy.optimize import minimize
+    try:
+        from scipy.optimize import minimize
+    except ImportError:  # training is a development task: scipy is in the [train] extra, not the runtime
+        from .errors import UsageError
+
+        raise UsageError("training the event-type head needs scipy: pip install -r requirements-dev.lock "
+                         "(or the [train] extra)") from None
 
     classes = sorted(set(y))
     index = {c: i for i, c in enumerate(classes)}
