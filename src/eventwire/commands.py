@@ -18,7 +18,8 @@ from .store.query import ArticleFilter, EventFilter, find_articles, find_events
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
 
-    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
+    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
+                        stage_seconds=args.stage_seconds)
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
     with Store(args.db) as store:
