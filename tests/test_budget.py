@@ -130,7 +130,8 @@ def inputs(tmp_path: Path) -> Path:
     seed = need(SEED / "raqqa-2017-06.txt").read_text(encoding="utf-8")
     (d / "a-plain.txt").write_text("Published 3 May 2021\n\nRebels attacked an army post near Idlib on Monday, "
                                    "killing two soldiers, the Syrian army said.\n", encoding="utf-8")
-    (d / "b-hang.txt").write_text(seed.replace("\n\n", f"\n\n{HANG_MARKER} ", 1), encoding="utf-8")
+    # A near-duplicate of the seed: in ingest the seed must still be stored, as an original.
+    (d / "b-hang.txt").write_text(f"{seed.rstrip()}\n\n{HANG_MARKER}\n", encoding="utf-8")
     (d / "c-seed.txt").write_text(seed, encoding="utf-8")
     return d
 
@@ -170,10 +171,6 @@ def test_ingest_skips_the_hanging_article_stores_the_rest_and_nothing_of_it(inpu
         rows = {Path(a["input"]).name for a in store_articles(store)}
         assert rows == {"a-plain.txt", "c-seed.txt"}
         assert store.counts()["events"] > 0
-    # A rerun skips it again and adds nothing (it was never half-stored).
-    again = run_cli("ingest", "--db", db, "--stage-seconds", str(SECONDS), "--quiet", str(inputs))
-    assert again.returncode == 0 and "Traceback" not in again.stderr
-    assert len([ln for ln in again.stderr.splitlines() if LINE.match(ln)]) == 1
 
 
 def store_articles(store: Store) -> list[dict]:

@@ -123,6 +123,7 @@ class Pipeline:
         if unknown:
             raise EventwireError(f"unknown pipeline component(s): {', '.join(unknown)}")
         self.components = [REGISTRY[c] for c in self.settings.components]
+        self._loaded = False
 
     def __call__(self, article: Article) -> Document:
         """The article's annotated Document; ArticleSkipped (one line) when it is over a limit.
@@ -131,6 +132,10 @@ class Pipeline:
         of a piece is dropped before the next is parsed), and the annotations are joined.
         """
         check_length(len(article.text), self.settings.max_chars)
+        self.load()
+        return self._annotate(article, self.settings.stage_seconds)
+
+    def _annotate(self, article: Article, seconds: float | None) -> Document:
         doc = Document(article)
         lang = article.language
         active = []
@@ -141,20 +146,30 @@ class Pipeline:
                 active.append(comp)
         pieces = split_points(article.text, self.settings.piece_chars)
         if len(pieces) == 1 or not active:
-            self._run(active, doc)
+            self._run(active, doc, seconds)
             return doc
         joiner = Joiner(doc)
         for start, end in pieces:
             piece = Document(replace(article, text=article.text[start:end]))
-            self._run(active, piece)
+            self._run(active, piece, seconds)
             piece.spacy = None
             joiner.add(piece, start)
         return doc
 
-    def _run(self, components: list[Component], doc: Document) -> None:
-        seconds = self.settings.stage_seconds
+    def _run(self, components: list[Component], doc: Document, seconds: float | None) -> None:
         for comp in components:
             run_stage(comp.name, seconds, comp.func, doc, self.settings)
+
+    def load(self) -> None:
+        """Load the model, gazetteer and tables (on a short article) if not done yet.
+
+        Outside the stages' time budget: loading is the run's cost, not one article's.
+        """
+        if not self._loaded:
+            from .reading import read_article
+
+            self._annotate(read_article(_WARM_TEXT, "warm-up"), None)
+            self._loaded = True
 
     def warm(self) -> None:
         """Load the model, gazetteer and tables now, then hide them from the garbage collector.
@@ -165,9 +180,7 @@ class Pipeline:
         """
         import gc
 
-        from .reading import read_article
-
-        self(read_article(_WARM_TEXT, "warm-up"))
+        self.load()
         gc.collect()
         gc.freeze()
 
