@@ -155,18 +155,22 @@ def test_extract_skips_the_hanging_article_and_goes_on(inputs: Path):
 
 
 @pytest.mark.parametrize("workers", [None, 2])
-def test_ingest_skips_the_hanging_article_stores_the_rest_and_nothing_of_it(inputs: Path, tmp_path: Path,
+def test_ingest_skips_the_hanging_and_the_too_long_article_and_stores_the_rest(inputs: Path, tmp_path: Path,
                                                                             workers: int | None):
+    """And an article over --max-chars (on a worker, the cap is checked where the article is read)."""
     db = str(tmp_path / "events.db")
+    (inputs / "d-long.txt").write_text("Published 1 May 2020\n\n" + "The talks went on. " * 2000, encoding="utf-8")
     extra = ["--workers", str(workers)] if workers else []
-    proc = run_cli("ingest", "--db", db, "--stage-seconds", str(SECONDS), *extra, str(inputs),
-                   workers_preload=bool(workers))
+    proc = run_cli("ingest", "--db", db, "--stage-seconds", str(SECONDS), "--max-chars", "20000", *extra,
+                   str(inputs), workers_preload=bool(workers))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and LINE.match(lines[0]), proc.stderr[-3000:]
+    assert len(lines) == 2 and LINE.match(lines[0]), proc.stderr[-3000:]
+    assert re.match(r"^eventwire: \S*d-long\.txt: text of 3\d,\d\d\d characters exceeds --max-chars 20000; skipped$",
+                    lines[1])
     assert "ingested 2 articles" in proc.stdout
-    assert "skipped: 1 over-time-budget" in proc.stdout
+    assert "skipped: 1 over-time-budget, 1 too-long" in proc.stdout
     with Store(db) as store:
         rows = {Path(a["input"]).name for a in store_articles(store)}
         assert rows == {"a-plain.txt", "c-seed.txt"}
