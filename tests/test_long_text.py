@@ -67,6 +67,22 @@ def test_pieces_end_at_a_paragraph_else_a_sentence_else_a_space():
     assert split_points("x" * 25, 10) == [(0, 10), (10, 20), (20, 25)]  # no space at all: a hard cut
 
 
+def test_ordinary_articles_are_one_piece_and_their_records_unchanged():
+    """The seed and the longest English benchmark pages: the same record as with no pieces at all."""
+    import gzip
+
+    from eventwire.extract import extract_bytes
+
+    gold = json.loads(need(GOLD).read_text())
+    longest = sorted(gold, key=lambda k: -len(gold[k]["articleBody"]))[1:4]  # the longest is in Russian
+    pages = [gzip.decompress((GOLD.parent / "html" / f"{k}.html.gz").read_bytes()) for k in longest]
+    default, whole = Pipeline(Settings()), Pipeline(Settings(piece_chars=10**9))
+    for data in [need(SEED / "raqqa-2017-06.txt").read_bytes(), *pages]:
+        rec = extract_bytes(data, "page", default).to_record()
+        assert rec == extract_bytes(data, "page", whole).to_record()
+        assert rec["entities"]
+
+
 # ---- a long article in pieces ---------------------------------------------------------------------
 
 
