@@ -16,10 +16,11 @@ from collections import deque
 from collections.abc import Callable
 from functools import lru_cache
 
+from .budget import ArticleSkipped
 from .config import Settings
 from .document import Document
 from .errors import EventwireError, InputError
-from .ingest import Ingester, IngestSummary, first_line
+from .ingest import Ingester, IngestSummary, first_line, skip
 from .models import Article
 from .sources import RawInput, iter_inputs, store_files
 from .store import Store
@@ -38,13 +39,14 @@ def warm_worker(settings: Settings) -> bool:
     return True
 
 
-def read_task(raw: RawInput, settings: Settings) -> Article | str:
-    """On a worker: the Article, or a one-line reason it could not be read."""
-    from .reading import read_article
+def read_task(raw: RawInput, settings: Settings) -> Article | ArticleSkipped | str:
+    """On a worker: the Article, the skip of one over a limit, or a one-line reason it could not be read."""
+    from .extract import hints_of, read_input
 
     try:
-        return read_article(raw.data, raw.name, url=raw.url, max_bytes=settings.max_bytes,
-                            published=raw.published, retrieved=raw.retrieved, title=raw.title, is_html=raw.is_html)
+        return read_input(raw.data, raw.name, settings, **hints_of(raw))
+    except ArticleSkipped as exc:
+        return exc
     except InputError as exc:
         return str(exc)
     except Exception as exc:  # a reader bug costs this article, not its chunk
@@ -60,7 +62,7 @@ def keys_chunk(articles: list[Article | str]) -> list[str | tuple[str, bytes]]:
     """On a worker: each article's id and MinHash, so that only these travel to this process."""
     from .dedup import signature, signature_bytes
 
-    return [a if isinstance(a, str) else (a.id, signature_bytes(signature(a.text))) for a in articles]
+    return [(a.id, signature_bytes(signature(a.text))) if isinstance(a, Article) else a for a in articles]
 
 
 def pick(articles: list[Article | str], i: int) -> Article | str:
@@ -75,6 +77,8 @@ def annotate_chunk(articles: list[Article | str], picks: list[int], settings: Se
             doc = _worker_pipeline(settings)(articles[i])
             doc.spacy = None
             out.append(doc)
+        except ArticleSkipped as exc:  # over a stage's time budget: skipped, as in a serial run
+            out.append(exc)
         except Exception as exc:  # one article's bug must not cost its chunk
             out.append(f"internal error ({_described(exc)})")
     return out
@@ -158,6 +162,8 @@ def ingest_parallel(
             for name, aid, sig, doc in zip(names, ids, sigs, docs, strict=True):
                 if isinstance(doc, str):
                     _failed(name, doc, summary)
+                elif isinstance(doc, ArticleSkipped):
+                    skip(name, doc, summary)
                 elif doc is not None:
                     ingester.store_original(doc, sig, summary)
                 ingester.pending.pop(aid, None)
@@ -195,6 +201,9 @@ def ingest_parallel(
             if isinstance(got, str):
                 _failed(name, got, summary)
                 continue
+            if isinstance(got, ArticleSkipped):
+                skip(name, got, summary)
+                continue
             aid, sig = got[0], signature_from_bytes(got[1], ingester.dedup)
             if store.has_article(aid):
                 summary.already += 1
@@ -211,6 +220,14 @@ def ingest_parallel(
             send(arts, picks, *originals)
             picks, originals = [], ([], [], [])
             store_ready(block=True)
+            if not store.has_article(match[0]):  # the original failed or was skipped: look again
+                match = ingester.near_duplicate(sig)
+                if match is None:
+                    ingester.pending[aid] = sig
+                    picks.append(i)
+                    for part, value in zip(originals, (name, aid, sig), strict=True):
+                        part.append(value)
+                    continue
             article = _outcome(client.submit(pick, arts, i, pure=False), [name], summary)
             if article is not None:
                 ingester.store_if_duplicate(article, sig, summary, match)

@@ -11,6 +11,7 @@ from collections import Counter
 
 from . import __version__
 from . import options as opt
+from .budget import chars_option, seconds_option
 from .config import Settings
 from .errors import EventwireError, InputError, UsageError
 
@@ -36,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--url", help="the page's URL, when reading a single page")
     ex.add_argument("--pretty", action="store_true", help="indent each record (for reading one record)")
     ex.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse inputs larger than this (MB)")
+    ex.add_argument("--max-chars", type=chars_option, default=Settings.max_chars,
+                    help=f"skip articles whose text is longer (default {Settings.max_chars:,}; 0: no cap)")
+    ex.add_argument("--stage-seconds", type=seconds_option, default=Settings.stage_seconds,
+                    help=f"skip an article when one stage runs longer on it (default {Settings.stage_seconds:g} s; "
+                         "0: no budget)")
 
     def db_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", help="SQLite file or postgresql:// URL (default: $EVENTWIRE_DB, else the "
@@ -46,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     db_option(ing)
     ing.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
     ing.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse articles larger than this (MB)")
+    ing.add_argument("--max-chars", type=chars_option, default=Settings.max_chars,
+                     help=f"skip articles whose text is longer (default {Settings.max_chars:,}; 0: no cap)")
+    ing.add_argument("--stage-seconds", type=seconds_option, default=Settings.stage_seconds,
+                     help=f"skip an article when one stage runs longer on it (default {Settings.stage_seconds:g} s; "
+                          "0: no budget)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     ing.add_argument("--workers", type=opt.positive_int, help="run on a local Dask cluster of N worker processes")
     ing.add_argument("--scheduler", help="run on a running Dask cluster (tcp://host:8786)")
@@ -107,7 +118,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
     from .sources import iter_inputs
 
-    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
+    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
+                        stage_seconds=args.stage_seconds)
     pipeline = Pipeline(settings)
     pipeline.warm()  # models and tables loaded once and kept out of the garbage collector's walks
     done = failed = 0

@@ -33,7 +33,8 @@ def _open_store(db: str | None, create: bool) -> Store:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000))
+    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
+                        stage_seconds=args.stage_seconds)
     with _open_store(args.db, create=True) as store:
         from sqlalchemy.exc import SQLAlchemyError
 

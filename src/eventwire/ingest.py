@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .budget import ArticleSkipped
 from .config import Settings
 from .document import Document
 from .errors import EventwireError, InputError
+from .extract import hints_of, read_input
 from .pipeline import Pipeline
-from .reading import read_article
 from .sources import RawInput, iter_inputs, store_files
 from .store import Store
 
@@ -94,9 +95,10 @@ class Ingester:
             print(f"eventwire: {raw.name}: {raw.error or 'no data'}", file=sys.stderr)
             return
         try:
-            article = read_article(raw.data, raw.name, url=raw.url, max_bytes=self.settings.max_bytes,
-                                   published=raw.published, retrieved=raw.retrieved, title=raw.title,
-                                   is_html=raw.is_html)
+            article = read_input(raw.data, raw.name, self.settings, **hints_of(raw))
+        except ArticleSkipped as exc:
+            skip(raw.name, exc, summary)
+            return
         except InputError as exc:
             summary.failed += 1
             print(f"eventwire: {raw.name}: {exc}", file=sys.stderr)
@@ -107,7 +109,12 @@ class Ingester:
         sig = signature(article.text, self.dedup)
         if self.store_if_duplicate(article, sig, summary):
             return
-        self.store_original(self.pipeline(article), sig, summary)
+        try:
+            doc = self.pipeline(article)
+        except ArticleSkipped as exc:  # nothing of it is stored
+            skip(raw.name, exc, summary)
+            return
+        self.store_original(doc, sig, summary)
 
     def store_original(self, doc: Document, sig, summary: IngestSummary) -> None:
         from .dedup import band_keys, signature_bytes
@@ -134,6 +141,12 @@ class Ingester:
         else:
             summary.already += 1
         return True
+
+
+def skip(name: str, exc: ArticleSkipped, summary: IngestSummary) -> None:
+    """An article over a limit: one line, counted among the skips by its reason."""
+    summary.skipped[exc.reason] += 1
+    print(f"eventwire: {name}: {exc}", file=sys.stderr)
 
 
 def ingest(paths: list[str], store: Store, settings: Settings | None = None,

@@ -8,12 +8,14 @@ are skipped (and said to be skipped) for other languages.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .budget import check_length, run_stage
 from .config import Settings
 from .document import Document
 from .errors import EventwireError
 from .models import Article, Entity
+from .pieces import Joiner, split_points
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,11 @@ def component(name: str, english_only: bool = True):
 def parse(doc: Document, settings: Settings) -> None:
     from .nlp import load_spacy
 
-    doc.spacy = load_spacy(settings.model)(doc.article.text)
+    nlp = load_spacy(settings.model)
+    # Long articles come here in pieces (Settings.piece_chars), which bound the parse's memory;
+    # spaCy's own guard (max_length) only has to let a piece through.
+    nlp.max_length = max(nlp.max_length, len(doc.article.text) + 1)
+    doc.spacy = nlp(doc.article.text)
 
 
 @component("actors")
@@ -117,16 +123,53 @@ class Pipeline:
         if unknown:
             raise EventwireError(f"unknown pipeline component(s): {', '.join(unknown)}")
         self.components = [REGISTRY[c] for c in self.settings.components]
+        self._loaded = False
 
     def __call__(self, article: Article) -> Document:
+        """The article's annotated Document; ArticleSkipped (one line) when it is over a limit.
+
+        A text longer than ``piece_chars`` runs in pieces, one after the other (the spaCy Doc
+        of a piece is dropped before the next is parsed), and the annotations are joined.
+        """
+        check_length(len(article.text), self.settings.max_chars)
+        self.load()
+        return self._annotate(article, self.settings.stage_seconds)
+
+    def _annotate(self, article: Article, seconds: float | None) -> Document:
         doc = Document(article)
         lang = article.language
+        active = []
         for comp in self.components:
             if comp.english_only and lang is not None and lang not in self.settings.languages:
                 doc.skipped.append(f"{comp.name}: language '{lang}' is not supported by this stage")
-                continue
-            comp.func(doc, self.settings)
+            else:
+                active.append(comp)
+        pieces = split_points(article.text, self.settings.piece_chars)
+        if len(pieces) == 1 or not active:
+            self._run(active, doc, seconds)
+            return doc
+        joiner = Joiner(doc)
+        for start, end in pieces:
+            piece = Document(replace(article, text=article.text[start:end]))
+            self._run(active, piece, seconds)
+            piece.spacy = None
+            joiner.add(piece, start)
         return doc
+
+    def _run(self, components: list[Component], doc: Document, seconds: float | None) -> None:
+        for comp in components:
+            run_stage(comp.name, seconds, comp.func, doc, self.settings)
+
+    def load(self) -> None:
+        """Load the model, gazetteer and tables (on a short article) if not done yet.
+
+        Outside the stages' time budget: loading is the run's cost, not one article's.
+        """
+        if not self._loaded:
+            from .reading import read_article
+
+            self._annotate(read_article(_WARM_TEXT, "warm-up"), None)
+            self._loaded = True
 
     def warm(self) -> None:
         """Load the model, gazetteer and tables now, then hide them from the garbage collector.
@@ -137,9 +180,7 @@ class Pipeline:
         """
         import gc
 
-        from .reading import read_article
-
-        self(read_article(_WARM_TEXT, "warm-up"))
+        self.load()
         gc.collect()
         gc.freeze()
 

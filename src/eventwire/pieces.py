@@ -1,0 +1,116 @@
+"""Long texts in pieces: where to cut, and how to join the pieces' annotations into one Document.
+
+Each piece runs through the pipeline as a Document of its own; its annotations come back
+shifted by the piece's start, so that every offset indexes the whole article's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from .document import Document
+from .models import Event
+
+# Cut points, best first: a paragraph break, a line break, a sentence end, any space.
+_BOUNDARIES = (
+    re.compile(r"\n[ \t\r\f\v]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def split_points(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces of ``text``, each at most ``size`` characters long.
+
+    A piece ends after a boundary in its second half (whitespace stays with the piece before),
+    so that no sentence is cut where the text has any structure.
+    """
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while n - start > size:
+        end = _cut(text, start + max(1, size // 2), start + size)
+        out.append((start, end))
+        start = end
+    out.append((start, n))
+    return out
+
+
+def _cut(text: str, lo: int, hi: int) -> int:
+    for pattern in _BOUNDARIES:
+        last = None
+        for last in pattern.finditer(text, lo, hi):  # noqa: B007 - the last match is the one wanted
+            pass
+        if last is not None:
+            return last.end()
+    return hi
+
+
+class Joiner:
+    """Gathers the pieces' annotations into ``doc``, offsets shifted; events merged across pieces."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        # Earlier pieces' events by what must be equal for two of them to be one event.
+        self._events: dict[tuple, list[Event]] = defaultdict(list)
+
+    def add(self, piece: Document, offset: int) -> None:
+        def shift(x, **more):
+            return replace(x, start=x.start + offset, end=x.end + offset, **more)
+
+        doc = self.doc
+        doc.entities += [shift(e) for e in piece.entities]
+        doc.places += [shift(p) for p in piece.places]
+        doc.times += [shift(t) for t in piece.times]
+        doc.quotes += [shift(q, speaker_start=None if q.speaker_start is None else q.speaker_start + offset,
+                             speaker_end=None if q.speaker_end is None else q.speaker_end + offset)
+                       for q in piece.quotes]
+        new = []
+        for ev in piece.events:
+            ev = shift(ev)
+            # events.py merges the reports of one event within a piece; across pieces, here.
+            same = next((o for o in self._events[_key(ev)] if same_event(o, ev)), None)
+            if same is None:
+                doc.events.append(ev)
+                new.append(ev)
+            else:
+                absorb(same, ev)
+        for ev in new:
+            self._events[_key(ev)].append(ev)
+
+
+def _key(ev: Event) -> tuple:
+    return ev.event_type, ev.sub_event_type, ev.actor1, ev.actor2
+
+
+def _named(actor: str | None) -> bool:
+    return bool(actor) and not actor.startswith(("Unidentified", "Civilians", "Protesters"))
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Two reports of one event: type, sub-type and actors alike, one of them named, place and date not at odds.
+
+    The rule of events.py's cross-sentence merge, on finished events.
+    """
+    if _key(a) != _key(b):
+        return False
+    if not (_named(a.actor1) or _named(a.actor2)):
+        return False
+    if a.location and b.location and a.location.name != b.location.name:
+        return False
+    return not (a.date and b.date and a.date != b.date)
+
+
+def absorb(a: Event, b: Event) -> None:
+    """Keep ``a`` (the earlier report) and fill what it lacks from ``b``."""
+    if a.location is None and b.location is not None:
+        a.location = b.location
+    if a.date is None and b.date is not None:
+        a.date, a.date_precision = b.date, b.date_precision
+    for f in ("fatalities", "attributed_to"):
+        if getattr(a, f) is None and getattr(b, f) is not None:
+            setattr(a, f, getattr(b, f))
+    a.confidence = max(a.confidence, b.confidence)
