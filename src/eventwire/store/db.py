@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -55,19 +56,29 @@ def migrate(engine: Engine, create: bool = True) -> None:
 
     ``create=False`` (reading commands): a database without eventwire's tables is refused, not set up.
     """
-    try:
-        if _at_head(engine):
-            return  # the common case: no lock, no Alembic to import
-        from alembic import command
-        from alembic.config import Config
+    for attempt in range(1, _LOCKED_RETRIES + 1):
+        try:
+            if _at_head(engine):
+                return  # the common case: no lock, no Alembic to import
+            from alembic import command
+            from alembic.config import Config
 
-        cfg = Config()
-        cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
-        with _sqlite_migration_lock(engine):
-            _upgrade(engine, cfg, command, create)
-    except DBAPIError as exc:
-        msg = (str(exc.orig or exc).strip().splitlines() or ["database error"])[0]
-        raise EventwireError(f"cannot open the store {safe_url(str(engine.url))}: {msg}") from None
+            cfg = Config()
+            cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
+            with _sqlite_migration_lock(engine):
+                _upgrade(engine, cfg, command, create)
+            return
+        except DBAPIError as exc:
+            msg = (str(exc.orig or exc).strip().splitlines() or ["database error"])[0]
+            # SQLite answers "locked" without waiting when a read transaction would have to become a
+            # write while another process writes (two ingests opening a new store): try again.
+            if "locked" in msg and attempt < _LOCKED_RETRIES:
+                time.sleep(0.2 * attempt)
+                continue
+            raise EventwireError(f"cannot open the store {safe_url(str(engine.url))}: {msg}") from None
+
+
+_LOCKED_RETRIES = 8
 
 
 _REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$', re.M)
