@@ -209,6 +209,13 @@ def ingest_parallel(
                 summary.already += 1
                 continue
             match = ingester.near_duplicate(sig)
+            if match is not None:
+                # Its original may be among the picks so far: it must be in the store before the link.
+                send(arts, picks, *originals)
+                picks, originals = [], ([], [], [])
+                store_ready(block=True)
+                if not store.has_article(match[0]):  # the original failed or was skipped: look again
+                    match = ingester.near_duplicate(sig)
             if match is None:
                 # Later articles must see this one as an original, as in a serial run.
                 ingester.pending[aid] = sig
@@ -216,18 +223,6 @@ def ingest_parallel(
                 for part, value in zip(originals, (name, aid, sig), strict=True):
                     part.append(value)
                 continue
-            # Its original may be among the picks so far: it must be in the store before the link.
-            send(arts, picks, *originals)
-            picks, originals = [], ([], [], [])
-            store_ready(block=True)
-            if not store.has_article(match[0]):  # the original failed or was skipped: look again
-                match = ingester.near_duplicate(sig)
-                if match is None:
-                    ingester.pending[aid] = sig
-                    picks.append(i)
-                    for part, value in zip(originals, (name, aid, sig), strict=True):
-                        part.append(value)
-                    continue
             article = _outcome(client.submit(pick, arts, i, pure=False), [name], summary)
             if article is not None:
                 ingester.store_if_duplicate(article, sig, summary, match)

@@ -169,32 +169,3 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
-
-
-# ---- command-line values ----------------------------------------------------------------------
-
-
-def chars_option(value: str) -> int | None:
-    """``--max-chars``: a count of characters, 0 for no cap."""
-    import argparse
-
-    try:
-        n = int(value.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of characters") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("give a number of characters, or 0 for no cap")
-    return n or None
-
-
-def seconds_option(value: str) -> float | None:
-    """``--stage-seconds``: seconds, 0 for no budget."""
-    import argparse
-
-    try:
-        s = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not s >= 0 or s == float("inf"):
-        raise argparse.ArgumentTypeError("give a number of seconds, or 0 for no budget")
-    return s or None

@@ -11,7 +11,6 @@ from collections import Counter
 
 from . import __version__
 from . import options as opt
-from .budget import chars_option, seconds_option
 from .config import Settings
 from .errors import EventwireError, InputError, UsageError
 
@@ -25,6 +24,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
+def limits(p: argparse.ArgumentParser) -> None:
+    """What one input may cost: bytes read, characters processed, seconds per stage."""
+    p.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse inputs larger than this (MB)")
+    p.add_argument("--max-chars", type=opt.chars_option, default=Settings.max_chars,
+                   help=f"skip articles whose text is longer (default {Settings.max_chars:,}; 0: no cap)")
+    p.add_argument("--stage-seconds", type=opt.seconds_option, default=Settings.stage_seconds,
+                   help=f"skip an article when one stage runs longer on it (default {Settings.stage_seconds:g} s; "
+                        "0: no budget)")
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="eventwire", description="Turn news articles into event records.")
     ap.add_argument("--version", action="version", version=f"eventwire {__version__}")
@@ -36,12 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="spaCy pipeline to use (default: $EVENTWIRE_MODEL, else en_core_web_sm)")
     ex.add_argument("--url", help="the page's URL, when reading a single page")
     ex.add_argument("--pretty", action="store_true", help="indent each record (for reading one record)")
-    ex.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse inputs larger than this (MB)")
-    ex.add_argument("--max-chars", type=chars_option, default=Settings.max_chars,
-                    help=f"skip articles whose text is longer (default {Settings.max_chars:,}; 0: no cap)")
-    ex.add_argument("--stage-seconds", type=seconds_option, default=Settings.stage_seconds,
-                    help=f"skip an article when one stage runs longer on it (default {Settings.stage_seconds:g} s; "
-                         "0: no budget)")
+    limits(ex)
 
     def db_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", help="SQLite file or postgresql:// URL (default: $EVENTWIRE_DB, else the "
@@ -51,12 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .warc(.gz), feed, or - for stdin")
     db_option(ing)
     ing.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
-    ing.add_argument("--max-mb", type=opt.positive_float, default=20.0, help="refuse articles larger than this (MB)")
-    ing.add_argument("--max-chars", type=chars_option, default=Settings.max_chars,
-                     help=f"skip articles whose text is longer (default {Settings.max_chars:,}; 0: no cap)")
-    ing.add_argument("--stage-seconds", type=seconds_option, default=Settings.stage_seconds,
-                     help=f"skip an article when one stage runs longer on it (default {Settings.stage_seconds:g} s; "
-                          "0: no budget)")
+    limits(ing)
     ing.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     ing.add_argument("--workers", type=opt.positive_int, help="run on a local Dask cluster of N worker processes")
     ing.add_argument("--scheduler", help="run on a running Dask cluster (tcp://host:8786)")

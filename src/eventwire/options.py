@@ -190,3 +190,25 @@ def check_types(etype: str | None, sub: str | None) -> str | None:
     if etype and sub and sub not in acled_types().get(etype, ()):
         return f"--sub-type '{sub}' is not a sub-event type of '{etype}'"
     return None
+
+
+def chars_option(value: str) -> int | None:
+    """``--max-chars``: a count of characters, 0 for no cap."""
+    try:
+        n = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of characters") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("give a number of characters, or 0 for no cap")
+    return n or None
+
+
+def seconds_option(value: str) -> float | None:
+    """``--stage-seconds``: seconds, 0 for no budget."""
+    try:
+        s = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not s >= 0 or s == float("inf"):
+        raise argparse.ArgumentTypeError("give a number of seconds, or 0 for no budget")
+    return s or None
