@@ -108,6 +108,34 @@ def test_feed_sniffer_on_a_page_whose_prolog_holds_a_run_of_spaces(spaces):
         assert looks_like_feed(XML + b" " * spaces + b"<rss version='2.0'><channel/></rss>") is True
 
 
+def test_the_page_that_stalled_an_ingest_goes_through_the_real_cli(tmp_path):
+    # The page shape in a folder with an ordinary page after it: both are read, quickly,
+    # by extract and by ingest (whose worker stalled for good at the first such page).
+    import subprocess
+    import sys
+
+    def page(who: str) -> bytes:
+        paras = "".join(f"<p>The {who} met on Monday, session {i}, to discuss item {i} of the new budget.</p>"
+                        for i in range(8))
+        return (f"<html><head><title>The {who} meets</title></head><body><article><h1>The {who} meets</h1>"
+                f"{paras}</article></body></html>").encode()
+
+    (tmp_path / "a.html").write_bytes(XML + b" " * 200 + b"\n" + page("town council"))
+    (tmp_path / "b.html").write_bytes(page("village board"))
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "eventwire", *args], capture_output=True, text=True,
+                              timeout=300)
+
+    out = cli("extract", str(tmp_path / "a.html"), str(tmp_path / "b.html"))
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert len(out.stdout.splitlines()) == 2
+    ing = cli("ingest", "--db", str(tmp_path / "s.db"), str(tmp_path))
+    assert ing.returncode == 0 and "Traceback" not in ing.stderr, ing.stderr
+    assert ing.stdout.startswith("ingested 2 articles ("), ing.stdout  # the pages are near-copies: 1 linked
+
+
+
 # --- every reader on the worst shapes of its patterns, built large ------------------------------
 
 LEX = get_lexicon()
