@@ -24,6 +24,7 @@ STAGES: dict[str, tuple[str, str]] = {
     "places": ("places", "geoparsing"),
     "times": ("times", "timex/aquaint"),
     "quotes": ("quotes", "quotes/polnear-dev"),
+    "police": ("police", "police-events"),
 }
 
 
