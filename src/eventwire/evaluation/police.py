@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -236,7 +237,8 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
     ours = {"doc": Counts(), "sent": Counts()}
     kw = {"doc": Counts(), "sent": Counts()}
     errors: list[str] = []
-    n_sents = unlocated = unlocated_labelled = unread = n_events = 0
+    n_sents = unlocated = unlocated_labelled = unread = n_events = n_police = 0
+    other_kinds: Counter[str] = Counter()  # events that are no police event, by sub-type (diagnostic)
     for item in items:
         try:
             article = read_input(item.text.encode("utf-8"), f"police-events-{item.doc_id}.txt", pipe.settings,
@@ -249,6 +251,9 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
             events, text = [], ""
         n_events += len(events)
         labelled = [(e, labels_of(e)) for e in events]
+        n_police += sum(1 for _, ls in labelled if ls)
+        other_kinds.update(f"{e.sub_event_type} ({e.modality}, actor1 {e.actor1 or 'none'})"
+                           for e, ls in labelled if not ls)
         doc_pred = set().union(*(ls for _, ls in labelled))
         gold_doc = item.labels & set(LABELS)
         ours["doc"].add(doc_pred, gold_doc)
@@ -287,7 +292,9 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
             readme = f" | README F1 {README_BASELINE[label]:.2f}" if level == "doc" else ""
             details.append(f"  {label:<10} P {p:.3f} R {r:.3f} F1 {f:.3f} ({tp}/{n_pred} predicted, {n_gold} gold)"
                            f" | keyword P {kp:.3f} R {kr:.3f} F1 {kf:.3f}{readme}")
-    details.append(f"{n_events} events emitted; {unlocated} of {n_sents} gold sentences not located in the text "
+    top = "; ".join(f"{k}: {n}" for k, n in other_kinds.most_common(5))
+    details.append(f"{n_events} events emitted, {n_police} police events; the others' most common kinds: {top or '-'}")
+    details.append(f"{unlocated} of {n_sents} gold sentences not located in the text "
                    f"read ({unlocated_labelled} of them labelled; scored as predicted negative); "
                    f"{unread} documents unreadable")
     return Report(
