@@ -45,6 +45,10 @@ def test_sample_end_to_end_through_the_cli_scores_above_its_floors():
     assert all(re.match(r"^\S+: [A-Z_]+ -> (no event|reading error \(.+\)|\S+): ", e) for e in misses)
     assert any(" -> no event: " in e for e in misses)
     unread = next(d for d in report["details"] if d.startswith("not read"))
+    parts = re.match(r"misses: (\d+) not read, (\d+) read but no event, (\d+) an event of another type",
+                     next(d for d in report["details"] if d.startswith("misses")))
+    assert sum(map(int, parts.groups())) == len(misses)
+    assert int(parts.group(1)) == sum("reading error" in e for e in misses)
     assert unread.startswith("not read (") and "run time" in report["details"][-1]
 
 

@@ -199,6 +199,8 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
     found25 = sum(1 for i in acled if pred[i] != NO_EVENT)
     right_found = sum(1 for i in found if pred[i] == gold[i])
     why = Counter(unread)
+    wrong = [i for i in found if pred[i] != gold[i]]
+    silent = n - len(found) - len(unread)
     errors = []
     for i in range(n):
         if gold[i] == pred[i]:
@@ -223,6 +225,8 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
             f"({found25} of {n25} of the 25 ACLED types); right type in {right_found} of the {len(found)}",
             f"{n - n25} snippets are of the 5 non-ACLED types (DIPLO, ATTRIB, ORG_CRIME, NATURAL_DISASTER, "
             "MAN_MADE_DISASTER), which a record cannot say: always wrong end to end",
+            f"misses: {len(unread)} not read, {silent} read but no event, {len(wrong)} an event of another type "
+            f"({sum(given[i] == gold[i] for i in wrong)} of which the classifier alone had right)",
             f"not read ({len(unread)}): " + ("; ".join(f"{c} x {w}" for w, c in why.most_common()) or "none"),
             f"secondary, the classifier on the given snippet: accuracy {clf['accuracy']:.3f}; "
             f"macro F1 on the 25 ACLED types {clf25['macro_f1']:.3f}",
