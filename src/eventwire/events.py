@@ -13,10 +13,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .models import Entity, Event, Location, Place, Quote, Time
 from .reading.tables import load_table
+
+if TYPE_CHECKING:
+    from .event_types import Classifier
 
 ACTOR_KINDS = {"armed_group", "state_force", "coalition", "government", "other"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
@@ -157,7 +161,9 @@ def _prep_objects(tok, preps: tuple[str, ...]):
 # ---- the stage -------------------------------------------------------------------------------
 
 
-def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = True) -> list[Event]:
+def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = True,
+                classifier: Classifier | None = None) -> list[Event]:
+    """The document's events; ``classifier`` (default: the shipped one) refines their types when ``classify``."""
     sp = doc.spacy
     if sp is None:
         return []
@@ -182,11 +188,11 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
             c.fatalities = _fatalities(doc.article.text[c.sent_start:c.sent_end], lex)
     strong = [c for c in merged if _confidence(c) >= min_confidence]
     if classify:
-        strong = _classify(doc, strong)
+        strong = _classify(doc, strong, classifier)
     return [_to_event(c, doc) for c in _merge(strong)]
 
 
-def _classify(doc: Document, cands: list[Candidate]) -> list[Candidate]:
+def _classify(doc: Document, cands: list[Candidate], clf: Classifier | None = None) -> list[Candidate]:
     """Let the sentence classifier (event_types.py) refine each candidate's type; drop non-conflict events.
 
     One batch per document. The trigger's type stands unless the classifier is sure enough: the
@@ -201,7 +207,7 @@ def _classify(doc: Document, cands: list[Candidate]) -> list[Candidate]:
         return cands
     from .event_types import get_classifier, thresholds
 
-    clf = get_classifier()
+    clf = clf or get_classifier()
     if clf is None:
         return cands
     text = doc.article.text

@@ -107,7 +107,8 @@ def quotes(doc: Document, settings: Settings) -> None:
 def events(doc: Document, settings: Settings) -> None:
     from .events import find_events
 
-    doc.events = find_events(doc, settings.min_event_confidence, classify=settings.classify_events)
+    doc.events = find_events(doc, settings.min_event_confidence, classify=settings.classify_events,
+                             classifier=settings.event_classifier)
 
 
 _WARM_TEXT = (b"Published 1 May 2020\n\nGovernment troops seized the town of Idlib from rebels on Monday, "
