@@ -197,3 +197,16 @@ def test_impossible_dates_are_ignored_not_fatal(tmp_path: Path):
     assert proc.returncode == 0
     assert_no_traceback(proc)
     assert json.loads(proc.stdout)["article"]["published"] is None
+
+
+def test_a_one_line_text_is_its_own_article_text(tmp_path: Path):
+    # A wire snippet or headline-only item: the one line is taken as the headline, and it is
+    # also everything the article says, so it is read (issue 9: such texts gave no record).
+    line = "Security forces arrested 45 protesters outside the parliament in Lagos on Monday"
+    f = tmp_path / "snippet.txt"
+    f.write_text(line + "\n", encoding="utf-8")
+    proc = run("extract", str(f))
+    assert proc.returncode == 0, proc.stderr
+    rec = json.loads(proc.stdout)
+    assert rec["article"]["text"] == line
+    assert any(e["sub_event_type"] == "Arrests" for e in rec["events"])

@@ -72,6 +72,10 @@ def read_article(
         cap = read_plaintext(text)
         title, published, retrieved, body = cap.title, cap.published, cap.retrieved, cap.body
         site = cap.agency
+        if not body.strip() and title:
+            # A text of one line (a wire snippet, a headline-only item) was taken for a headline:
+            # that line is all the article says, so it is also its text.
+            body = title
     # A feed's item date is the publisher's own statement; the page's date fills in otherwise.
     published = hint_published or published
     retrieved = hint_retrieved or retrieved
