@@ -12,10 +12,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+def cache_dirs() -> list[Path]:
+    """eventwire's cache folders, most preferred first: the user cache dir, then one in the temp dir."""
+    from platformdirs import user_cache_dir
+
+    return [Path(user_cache_dir("eventwire", appauthor=False)),
+            Path(tempfile.gettempdir()) / f"eventwire-{os.getuid()}"]
+
+
 def cache_paths(name: str) -> list[Path]:
-    """Where a derived file may live, most preferred first: the user cache dir, then the temp dir."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return [Path(base) / "eventwire" / name, Path(tempfile.gettempdir()) / f"eventwire-{name}"]
+    """Where a derived file may live, most preferred first."""
+    return [d / name for d in cache_dirs()]
 
 
 def write_cached(paths: list[Path], write: Callable[[BinaryIO], None]) -> Path | None:

@@ -112,10 +112,10 @@ def _at_head(engine: Engine) -> bool:
 
 def lock_path(database: str) -> Path:
     """The migration lock of a SQLite file: in the user cache directory, never beside the user's file."""
-    from platformdirs import user_cache_dir
+    from ..cache import cache_dirs
 
     key = hashlib.sha256(os.path.realpath(database).encode("utf-8")).hexdigest()[:32]
-    for base in (Path(user_cache_dir("eventwire", appauthor=False)), Path("/tmp") / f"eventwire-{os.getuid()}"):
+    for base in cache_dirs():
         try:
             (base / "locks").mkdir(parents=True, exist_ok=True, mode=0o700)
             return base / "locks" / f"{key}.lock"

@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import EventwireError, UsageError
+from ..sources import SQLITE_MAGIC
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"  # the migrations' bookkeeping: present in every eventwire store
 
 
