@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Article, Entity, Event, Place, Quote, Time
+from .models import Article, Detection, Entity, Event, Place, Quote, Time
 
 
 @dataclass
@@ -17,6 +17,10 @@ class Document:
     times: list[Time] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # Sentences the detector reads as reporting a happening, and the CASE 2021 code of the
+    # article's main reported happening (None: it reports none).
+    detections: list[Detection] = field(default_factory=list)
+    case_label: str | None = None
     skipped: list[str] = field(default_factory=list)  # stages not run, with the reason
 
     def to_record(self) -> dict:
@@ -28,6 +32,7 @@ class Document:
             "times": [t.to_dict() for t in self.times],
             "quotes": [q.to_dict() for q in self.quotes],
             "events": [e.to_dict() for e in self.events],
+            "case_label": self.case_label,
         }
         if self.skipped:
             rec["skipped"] = list(self.skipped)

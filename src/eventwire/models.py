@@ -90,6 +90,20 @@ class Quote:
 
 
 @dataclass
+class Detection:
+    """A sentence the event detector reads as reporting a happening (any of the 30 CASE 2021 codes)."""
+
+    start: int
+    end: int
+    label: str  # CASE 2021 code, e.g. AIR_STRIKE, PEACE_PROTEST, NATURAL_DISASTER, DIPLO
+    prob: float  # calibrated probability that the sentence reports an event at all
+    label_prob: float = 1.0  # probability of ``label`` given that it does
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class Location:
     name: str
     lat: float
