@@ -83,9 +83,10 @@ def _page_date(text: str):
 
 
 def _fatalities(text: str):
-    from eventwire.events import _fatalities, get_lexicon
+    from eventwire.events import get_lexicon
+    from eventwire.events.arguments import fatalities
 
-    return _fatalities(text, get_lexicon())
+    return fatalities(text, get_lexicon())
 
 
 def _labelled(text: str):

@@ -25,7 +25,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from eventwire.errors import InputError
-from eventwire.events import _fatalities, get_lexicon
+from eventwire.events import get_lexicon
+from eventwire.events.arguments import fatalities
 from eventwire.feeds import _plain, iter_feed, looks_like_feed
 from eventwire.reading import read_article
 from eventwire.reading.decode import declared_charset, decode_text, looks_binary
@@ -195,9 +196,9 @@ LARGE: list[tuple[str, Callable[[], object], object]] = [
     ("times: titled durations", lambda: len(find_times("5 Minutes " * (N // 10), ANCHOR)), ANY),
     ("times: spaces after a number", lambda: find_times("for 5" + " " * N + "x", ANCHOR), []),
     # fatality counts of a sentence
-    ("fatalities: kill + spaces", lambda: _fatalities("kill" + " " * N + "x", LEX), None),
-    ("fatalities: number + spaces", lambda: _fatalities("5" + " " * N + "x", LEX), None),
-    ("fatalities: spaced count", lambda: _fatalities("killed" + " " * N + "at least" + " " * N + "12", LEX), 12),
+    ("fatalities: kill + spaces", lambda: fatalities("kill" + " " * N + "x", LEX), None),
+    ("fatalities: number + spaces", lambda: fatalities("5" + " " * N + "x", LEX), None),
+    ("fatalities: spaced count", lambda: fatalities("killed" + " " * N + "at least" + " " * N + "12", LEX), 12),
 ]
 
 
@@ -364,6 +365,6 @@ def test_time_expressions(text):
 @given(texts("killed", "kill", "at least", "over", "five", "people", "were", "have been", "dead", "death toll",
              "rose to", "martyrdom of", "deaths"))
 def test_fatality_counts(text):
-    with within(SMALL_BOUND, "_fatalities"):
-        got = _fatalities(text, LEX)
+    with within(SMALL_BOUND, "fatalities"):
+        got = fatalities(text, LEX)
     assert got is None or 0 <= got < 100000

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from eventwire.config import Settings
+from eventwire.events.merging import absorb_event, same_event
 from eventwire.models import Event, Location
-from eventwire.pieces import absorb, same_event, split_points
+from eventwire.pieces import split_points
 from eventwire.pipeline import Pipeline
 from eventwire.reading import read_article
 
@@ -159,7 +160,7 @@ def test_reports_of_one_event_fill_each_other():
     b = Event("Battles", "Armed clash", "y", 50, 51, actor1="JNIM", actor2="Military Forces of Mali",
               location=where, fatalities=4, confidence=0.8)
     assert same_event(a, b)
-    absorb(a, b)
+    absorb_event(a, b)
     assert (a.location, a.fatalities, a.date, a.confidence, a.evidence) == (where, 4, "2021-05-02", 0.8, "x")
     assert not same_event(a, replace(b, date="2021-04-01"))
     assert not same_event(a, replace(b, location=replace(where, name="Menaka")))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from .document import Document
+from .events.merging import absorb_event, event_key, same_event
 from .models import Event
 
 # Cut points, best first: a paragraph break, a line break, a sentence end, any space.
@@ -71,46 +72,12 @@ class Joiner:
         new = []
         for ev in piece.events:
             ev = shift(ev)
-            # events.py merges the reports of one event within a piece; across pieces, here.
-            same = next((o for o in self._events[_key(ev)] if same_event(o, ev)), None)
+            # The event stage merges the reports of one event within a piece; across pieces, here.
+            same = next((o for o in self._events[event_key(ev)] if same_event(o, ev)), None)
             if same is None:
                 doc.events.append(ev)
                 new.append(ev)
             else:
-                absorb(same, ev)
+                absorb_event(same, ev)
         for ev in new:
-            self._events[_key(ev)].append(ev)
-
-
-def _key(ev: Event) -> tuple:
-    return ev.event_type, ev.sub_event_type, ev.actor1, ev.actor2
-
-
-def _named(actor: str | None) -> bool:
-    return bool(actor) and not actor.startswith(("Unidentified", "Civilians", "Protesters"))
-
-
-def same_event(a: Event, b: Event) -> bool:
-    """Two reports of one event: type, sub-type and actors alike, one of them named, place and date not at odds.
-
-    The rule of events.py's cross-sentence merge, on finished events.
-    """
-    if _key(a) != _key(b):
-        return False
-    if not (_named(a.actor1) or _named(a.actor2)):
-        return False
-    if a.location and b.location and a.location.name != b.location.name:
-        return False
-    return not (a.date and b.date and a.date != b.date)
-
-
-def absorb(a: Event, b: Event) -> None:
-    """Keep ``a`` (the earlier report) and fill what it lacks from ``b``."""
-    if a.location is None and b.location is not None:
-        a.location = b.location
-    if a.date is None and b.date is not None:
-        a.date, a.date_precision = b.date, b.date_precision
-    for f in ("fatalities", "attributed_to"):
-        if getattr(a, f) is None and getattr(b, f) is not None:
-            setattr(a, f, getattr(b, f))
-    a.confidence = max(a.confidence, b.confidence)
+            self._events[event_key(ev)].append(ev)

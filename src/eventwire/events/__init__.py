@@ -1,0 +1,66 @@
+"""Event stage: who did what to whom, where and when, in the ACLED taxonomy, with modality.
+
+One pass over the parsed sentences finds trigger words from the lexicon
+(data/event_lexicon.json); the dependency parse around each trigger gives the
+actors, the place and the time; the words governing it (and the quote stage)
+give the modality and who reports or claims it. Candidates naming the same
+event (one actor pair, place and day) are merged.
+
+Modules, in the order the data flows: ``lexicon`` (the data file), ``candidates``
+(what one trigger's reading holds, its type and confidence), ``syntax`` (walks over
+the parse), ``arguments`` (actors, place, date, toll, claimant) and ``modality``,
+``detection`` (triggers to candidates), ``merging`` (one event's several reports),
+``classify`` (the sentence classifier's say on the type), ``records`` (candidates to
+Event records). This module runs them in turn.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..document import Document
+from ..models import Event
+from .arguments import credit_claimant, dominant_armed_group, fatalities, is_qualifier
+from .candidates import ACTOR_KINDS, VIOLENT, Candidate, confidence
+from .classify import refine_types
+from .detection import candidate, match_triggers
+from .lexicon import Lexicon, Rule, get_lexicon
+from .merging import merge
+from .records import to_event
+
+if TYPE_CHECKING:
+    from ..event_types import Classifier
+
+__all__ = ["Lexicon", "Rule", "find_events", "get_lexicon"]
+
+
+def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = True,
+                classifier: Classifier | None = None) -> list[Event]:
+    """The document's events; ``classifier`` (default: the shipped one) refines their types when ``classify``."""
+    sp = doc.spacy
+    if sp is None:
+        return []
+    lex = get_lexicon()
+    actors = [e for e in doc.entities if e.actor and e.kind in ACTOR_KINDS]
+    dominant = dominant_armed_group(actors)
+    places = [p for p in doc.places if not is_qualifier(p, doc)]
+    cands: list[Candidate] = []
+    for sent in sp.sents:
+        for head, rule, phrase in match_triggers(sent, lex, doc.times):
+            c = candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex)
+            if c is not None:
+                cands.append(c)
+    # One sentence's several words for one event first; then drop weak candidates, so that
+    # they cannot lend a place or date to others; then the same event across sentences.
+    credit_claimant(doc, cands, actors, lex)
+    merged = merge(cands, same_sentence_only=True)
+    per_sentence = Counter(c.sent_start for c in merged)
+    for c in merged:
+        # A toll the parse did not tie to a clause belongs to the sentence's one event, if it has one.
+        if c.fatalities is None and c.rule.type in VIOLENT and per_sentence[c.sent_start] == 1:
+            c.fatalities = fatalities(doc.article.text[c.sent_start:c.sent_end], lex)
+    strong = [c for c in merged if confidence(c) >= min_confidence]
+    if classify:
+        strong = refine_types(doc, strong, classifier)
+    return [to_event(c, doc) for c in merge(strong)]

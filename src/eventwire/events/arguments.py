@@ -1,0 +1,167 @@
+"""An event's arguments from the parse around its trigger: actors, place, date, toll and who claimed it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..document import Document
+from ..models import Entity, Place, Time
+from .candidates import VIOLENT, Candidate, known_actor
+from .lexicon import Lexicon
+from .syntax import actors_in, children, span_of
+
+
+def credit_claimant(doc: Document, cands: list[Candidate], actors: list[Entity], lex: Lexicon) -> None:
+    """A group that claims an attack is its author where the reports name no other."""
+    text = doc.article.text.lower()
+    if not any(p in text for p in lex.claim_phrases):
+        return
+    claimants = set()
+    objects = {"responsibility", "attack", "bombing", "credit", "blast", "assault", "killing"}
+    for tok in doc.spacy:
+        if tok.lemma_.lower() not in ("claim", "take") or not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in objects for c in tok.children
+        ):
+            continue
+        for subj in children(tok, "nsubj"):
+            # The subject's own name, not a group named in its relative clause ("X, linked to Y,").
+            own = [t for t in subj.subtree if not any(a.dep_ in ("relcl", "acl", "appos") and a.is_ancestor(t)
+                                                      for a in subj.subtree)]
+            a, b = own[0].idx, own[-1].idx + len(own[-1].text)
+            named = [e for e in actors if a <= e.start and e.end <= b and e.kind == "armed_group"]
+            if named:
+                claimants.add(named[0].actor)
+    if len(claimants) != 1:
+        return
+    who = next(e for e in actors if e.actor in claimants)
+    for c in cands:
+        if known_actor(c.actor1) is None and c.rule.type in VIOLENT and (
+            c.actor2 is None or c.actor2.actor != who.actor
+        ):
+            c.actor1 = who
+
+
+
+def dominant_armed_group(actors: list[Entity]) -> Entity | None:
+    counts = Counter(e.actor for e in actors if e.kind == "armed_group" and "(" not in (e.actor or ""))
+    if not counts:
+        return None
+    (name, n), *rest = counts.most_common(2)
+    if n >= 2 and (not rest or n >= 2 * rest[0][1]):
+        return next(e for e in actors if e.actor == name)
+    return None
+
+
+
+def is_qualifier(p: Place, doc: Document) -> bool:
+    """'USA' in 'USA-backed', 'US' in 'US forces': the place qualifies an actor, it is not a venue."""
+    text = doc.article.text
+    if text[p.end:p.end + 1] == "-":
+        return True
+    return any(e.start <= p.start and p.end <= e.end and e.kind != "place" for e in doc.entities)
+
+
+
+def event_country(c: Candidate, places: list[Place]) -> str | None:
+    """The country of the event's place, else the one most of the article's places lie in (its name)."""
+    from ..actors import country_name
+
+    code = c.place.country if c.place and c.place.country else None
+    if code is None:
+        counts = Counter(p.country for p in places if p.country)
+        code = counts.most_common(1)[0][0] if counts else None
+    return country_name(code) if code else None
+
+
+
+def state_forces(c: Candidate, doc: Document, places: list[Place]) -> Entity | None:
+    country = event_country(c, places)
+    if country is None:
+        return None
+    return Entity("", 0, 0, "state_force", f"Military Forces of {country}")
+
+
+
+def national_forces(head, doc: Document) -> Entity | None:
+    """'Israeli air strikes', 'Russian shelling': a demonym on the weapon names the state that used it."""
+    from ..actors import demonym_country
+
+    for ch in head.children:
+        if ch.dep_ in ("amod", "compound", "nmod") and ch.i < head.i:
+            country = demonym_country(ch.text)
+            if country:
+                return Entity(ch.text, ch.idx, ch.idx + len(ch.text), "state_force", f"Military Forces of {country}")
+    return None
+
+
+
+def actors_from(toks, actors: list[Entity], dominant, lex, every: bool = False, enemy: bool = False) -> list[Entity]:
+    out: list[Entity] = []
+    for tok in toks:
+        found = actors_in(actors, span_of(tok))
+        if not found and enemy and dominant is not None:
+            # "the most wanted terrorist", "the militants": the article's main armed group.
+            if any(t.lemma_.lower() in lex.enemy_nouns or t.lower_ in lex.enemy_nouns for t in tok.subtree):
+                found = [dominant]
+        for conj in tok.conjuncts if every else ():
+            found += actors_in(actors, span_of(conj))
+        for e in found:
+            if e not in out:
+                out.append(e)
+    return out
+
+
+
+def has_place_noun(toks, lex: Lexicon) -> bool:
+    return any(t.lemma_.lower() in lex.place_nouns for tok in toks for t in tok.subtree)
+
+
+
+def pick_place(head, obj_toks, antecedent, places: list[Place], clause, doc) -> tuple[Place | None, bool]:
+    order = {"city": 0, "locality": 0, "admin": 1, "region": 2, "country": 3}
+
+    def best(cands: list[Place]) -> Place | None:
+        if not cands:
+            return None
+        return sorted(cands, key=lambda p: (order.get(p.feature, 1), abs(p.start - head.idx)))[0]
+
+    spans = []
+    if antecedent is not None:
+        spans.append((antecedent.idx, antecedent.idx + len(antecedent.text)))
+    spans += [span_of(t) for t in obj_toks]
+    spans += [span_of(p) for p in head.children if p.dep_ == "prep" and p.lower_ not in ("by", "from", "with")]
+    spans.append(clause)  # not the whole sentence: "Jordan expressed concern that ..." is no venue
+    for a, b in spans:
+        p = best([p for p in places if a <= p.start and p.end <= b])
+        if p is not None:
+            before = doc.article.text[max(a, p.start - 30):p.start].lower()
+            near = any(w in before for w in ("outside", "near", "outskirts", "western", "eastern",
+                                             "northern", "southern", "around", "west of", "east of",
+                                             "north of", "south of", "province", "countryside"))
+            return p, near
+    return None, False
+
+
+
+def pick_time(head, clause, sent, times: list[Time]) -> Time | None:
+    def dated(t: Time) -> bool:
+        return bool(re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", t.value or "")) and t.type in ("DATE", "TIME")
+
+    for a, b in (clause, (sent.start_char, sent.end_char)):
+        inside = [t for t in times if a <= t.start and t.end <= b and dated(t)]
+        if inside:
+            return min(inside, key=lambda t: abs(t.start - head.idx))
+    return None
+
+
+
+def fatalities(sentence: str, lex: Lexicon) -> int | None:
+    for pat in lex.fatality_re:
+        m = pat.search(sentence)
+        if m:
+            raw = m.group(1).lower().replace(",", "")
+            n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
+            if n is not None and n < 100000:
+                return n
+    return None

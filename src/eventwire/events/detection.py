@@ -1,0 +1,179 @@
+"""Trigger words in a sentence, and the candidate event each one names with its arguments."""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document
+from ..models import Place, Time
+from .arguments import (
+    actors_from,
+    fatalities,
+    has_place_noun,
+    national_forces,
+    pick_place,
+    pick_time,
+    state_forces,
+)
+from .candidates import VIOLENT, Candidate
+from .lexicon import Lexicon, Rule
+from .modality import modality
+from .syntax import children, clause_span, prep_objects, span_of
+
+
+def match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
+    """(head token, rule, phrase text) for each trigger in the sentence, longest phrases first."""
+    toks = list(sent)
+    # Words inside a time expression name no event ("in March").
+    used: set[int] = {i for i, t in enumerate(toks) if any(x.start <= t.idx < x.end for x in times)}
+    for n in range(lex.max_len, 0, -1):
+        for i in range(len(toks) - n + 1):
+            if any(j in used for j in range(i, i + n)):
+                continue
+            window = toks[i:i + n]
+            for key in (tuple(t.lemma_.lower() for t in window), tuple(t.lower_ for t in window)):
+                rule = lex.phrases.get(key)
+                if rule:
+                    break
+            else:
+                continue
+            if n == 1 and window[0].pos_ not in ("VERB", "NOUN") and not (
+                window[0].pos_ == "PROPN" and window[0].is_sent_start
+            ):
+                continue
+            ids = {t.i for t in window}
+            head = next((t for t in window if t.head.i not in ids or t.head.i == t.i), window[-1])
+            used.update(range(i, i + n))
+            yield head, rule, " ".join(t.text for t in window)
+
+
+
+def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
+    if any(c.dep_ == "neg" for c in head.children):
+        return None  # "did not attack": no event
+    if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
+        return None  # "rape allegation", "missile defence", "protest movement"
+    if rule.needs == "attack_context" and not any(
+        t.lower_ in lex.attack_context or t.lemma_.lower() in lex.attack_context for t in sent if t.i != head.i
+    ):
+        return None  # a rocket on a launch pad is no attack
+    c = Candidate(rule, sent.start_char, sent.end_char, phrase)
+    is_verb = head.pos_ == "VERB"
+    subj_toks, obj_toks = [], []
+    if is_verb:
+        subj_toks = children(head, "nsubj") + [p for a in children(head, "agent") for p in a.children]
+        obj_toks = children(head, "dobj", "nsubjpass", "attr")
+        if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
+            subj_toks = children(head.head, "nsubj")
+    else:
+        # "the massacre of 22 civilians by ADF terrorists": by names the doer, of the victims;
+        # "the shelling carried out by the militia": so does the agent of a participle.
+        subj_toks = children(head, "poss", "compound", "nmod") + list(prep_objects(head, ("by",)))
+        subj_toks += [p for acl in children(head, "acl") for a in children(acl, "agent") for p in a.children]
+        obj_toks = list(prep_objects(head, ("against", "on", "targeting", "of")))
+        # "launched an attack", "carried out strikes": the doer is the light verb's subject.
+        if head.dep_ in ("dobj", "nsubj", "pobj") and not actors_from(subj_toks, actors, dominant, lex):
+            gov = head.head if head.dep_ != "pobj" else head.head.head
+            if head.dep_ == "dobj":
+                subj_toks = subj_toks + children(gov, "nsubj")
+    between = list(prep_objects(head, ("between",))) or (
+        list(prep_objects(head.head, ("between",))) if head.dep_ == "nsubj" else []
+    )
+    if between:
+        ents = actors_from(between, actors, dominant, lex, every=True)
+        if ents:
+            c.actor1 = ents[0]
+            c.actor2 = ents[1] if len(ents) > 1 else None
+    with_objs = list(prep_objects(head, ("with",)))
+    from_objs = list(prep_objects(head, ("from",)))
+
+    if is_verb and head.dep_ == "relcl" and not actors_from(subj_toks, actors, dominant, lex):
+        # "protesters who marched": the antecedent does what the clause says.
+        if any(t.dep_ == "nsubj" and t.tag_ in ("WP", "WDT") for t in head.children):
+            subj_toks = subj_toks + [head.head]
+    if c.actor1 is None:
+        found = actors_from(subj_toks, actors, dominant, lex)
+        c.actor1 = found[0] if found else None
+    if c.actor1 is None and not is_verb:
+        c.actor1 = national_forces(head, doc)
+    # Who held the place taken: "captured neighbourhoods outside the Islamic State's capital".
+    subj_ids = {t.i for s in subj_toks for t in s.subtree}
+    held = [t for t in head.subtree if t.i not in subj_ids and t.i != head.i
+            and t.dep_ in ("poss", "compound", "pobj", "npadvmod")] if rule.sub == "TERRITORY" else []
+    if c.actor2 is None:
+        for group in (obj_toks, with_objs, from_objs if rule.sub == "TERRITORY" else [], held):
+            found = [e for e in actors_from(group, actors, dominant, lex, enemy=True) if e != c.actor1]
+            if found:
+                c.actor2 = found[0]
+                break
+    if c.actor2 is None and rule.type in VIOLENT and any(
+        t.lemma_.lower() in lex.military_targets for o in obj_toks for t in o.subtree
+    ):
+        # "attacked an army checkpoint": the state's forces are the other side.
+        c.actor2 = state_forces(c, doc, places)
+    if rule.type == "Violence against civilians" and c.actor1 is not None and (c.actor1.actor or "").startswith(
+        "Civilians"
+    ):
+        c.actor1 = None  # civilians are the victims of violence against civilians, not its authors
+        c.victim = True
+    c.victim = c.victim or any(t.lemma_.lower() in lex.victim_nouns or t.lower_ in lex.victim_nouns
+                   for g in (obj_toks,) for tok in g for t in tok.subtree)
+
+    # Relative clauses: "Raqqa, which IS seized in 2014" -> the antecedent is the object/place.
+    antecedent = None
+    if head.dep_ == "relcl" and any(t.tag_ in ("WDT", "WP", "WRB") or t.lower_ in ("which", "that", "where")
+                                    for t in head.children):
+        antecedent = head.head
+    clause = clause_span(head)
+    # Places inside an actor's own phrase ("forces tied to Iran") are not where it happened.
+    own = span_of(head)
+
+    def in_actor_phrase(p: Place) -> bool:
+        for t in subj_toks + between + [x for b in between for x in b.conjuncts]:
+            a, b = span_of(t)
+            if a <= p.start and p.end <= b:
+                # An antecedent's phrase holds the trigger itself ("protesters who marched in X").
+                if t.is_ancestor(head) and own[0] <= p.start and p.end <= own[1]:
+                    continue
+                return True
+        return False
+
+    venues = [p for p in places if not in_actor_phrase(p)]
+    c.place, c.near = pick_place(head, obj_toks, antecedent, venues, clause, doc)
+    if rule.needs == "place_object":
+        # What was taken must be a place: in the object, its "of"/"over" phrase or the antecedent.
+        spans = [span_of(t) for t in obj_toks + list(prep_objects(head, ("of", "over")))]
+        if antecedent is not None:
+            spans.append((antecedent.idx, antecedent.idx + len(antecedent.text)))
+        for o in obj_toks:
+            spans += [span_of(t) for t in prep_objects(o, ("of", "over"))]
+        if not any(a <= p.start and p.end <= b for p in venues for a, b in spans) and not has_place_noun(
+            obj_toks, lex
+        ):
+            return None
+    if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
+        return None
+    if rule.needs == "actor_and_place" and c.place is None:
+        return None
+    if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
+        return None
+    if rule.needs == "protest" and head.lemma_.lower() not in ("protest", "demonstration", "demonstrate"):
+        # "rally", "march": only with protesters named ("Trump spoke at a rally" is no protest).
+        in_sent = [e for e in actors if sent.start_char <= e.start < sent.end_char]
+        if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
+            return None
+
+    c.time = pick_time(head, clause, sent, doc.times)
+    # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
+    # may be the day of the report rather than of the event.
+    c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
+    c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
+    c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex)
+    if rule.type in VIOLENT:
+        # The toll in the trigger's own clause (the sentence's is taken after merging, below).
+        c.fatalities = fatalities(doc.article.text[clause[0]:clause[1]], lex)
+    if rule.type == "Protests":
+        low = sent.text.lower()
+        c.intervention = any(sig in low for sig in lex.protest_signals)
+        c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
+    return c
