@@ -48,7 +48,7 @@ def main() -> int:
     case = args.data / "case2021-task2" / "dev.tsv"
     rows = read_snippets(case)
     news = news_sentences(args.data)
-    negatives = [(s.doc, s.text) for s in news if s.kind != "unknown"]
+    negatives = [(s.doc, s.text, s.kind) for s in news if s.kind != "unknown"]
     encoder = CachedEncoder(load_encoder())
     model = T.train(rows, negatives, encoder.encode, Dense(), encoder=encoder.encoder, log=print)
     encoder.save()

@@ -41,13 +41,13 @@ class Detector:
         types = np.zeros((n, len(m.classes)), dtype=np.float32)
         if not n:
             return p, types
-        dense = self.dense.table(texts)
-        s1 = m.stage1([grams(t) for t in texts], dense)
+        s1 = m.stage1([grams(t) for t in texts], self.dense.cheap(texts))
         keep = np.flatnonzero(s1 >= m.s1_threshold)
         if len(keep):
-            emb = self.encoder.encode([texts[i] for i in keep])
-            p[keep] = m.stage2(emb, dense[keep], s1[keep])
-            types[keep] = m.types(emb, dense[keep])
+            kept = [texts[i] for i in keep]
+            emb, rich = self.encoder.encode(kept), self.dense.rich(kept)
+            p[keep] = m.stage2(emb, rich, s1[keep])
+            types[keep] = m.types(emb, rich)
         return p, types
 
     def detect(self, text: str, spans: list[tuple[int, int]]) -> list[Detection]:
@@ -84,9 +84,9 @@ def weights_path():
 def get_detector() -> Detector | None:
     """The shipped detector, loaded once per process; None (one warning) when it cannot run here."""
     try:
-        from ..event_types import load_encoder
+        from ..event_types import shared_encoder
 
-        encoder = load_encoder()
+        encoder = shared_encoder()
         with resources.as_file(weights_path()) as path:
             model = DetectorModel.load(path)
         return Detector(model, encoder)

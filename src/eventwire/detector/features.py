@@ -1,9 +1,12 @@
-"""Stage-1 features of a sentence: cheap enough for every sentence of every article.
+"""A sentence's features, from its text alone (so training and the pipeline compute the same).
 
-Lower-cased words and word pairs (numbers as one token), looked up in the trained vocabulary, and
-a few dense features: the cue counts and two-fact features of event_types.Featurizer, the count of
-event_lexicon.json triggers (with their inflections), and whether the sentence holds a number.
-Both training and the pipeline compute them from the sentence's text alone, so they agree.
+- stage 1 (every sentence, cheap): lower-cased words and word pairs (numbers as one token) looked
+  up in the trained vocabulary, the count of event_lexicon.json triggers (with their inflections),
+  and whether the sentence holds a number;
+- stage 2 and the type head (only the sentences stage 1 lets through): the cue counts and two-fact
+  features of event_types.Featurizer, the lexicon's modality cues (threatened, planned, hypothetical,
+  denied, claimed) and the hard-negative patterns of detector_weak_labels.json (a toll of a period,
+  a threat or plan, history, negation, protection, statistics), one count per category.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from ..reading.tables import load_table
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _NUM = re.compile(r"^\d[\d,.]*$")
+_DIGIT = re.compile(r"\d")
+WEIGHT = 0.4  # scale of log counts next to unit-length embeddings, as event_types.CUE_WEIGHT
 
 
 def grams(text: str) -> list[str]:
@@ -26,18 +31,29 @@ def grams(text: str) -> list[str]:
     return words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
 
 
+def _alternation(phrases: list[str]) -> re.Pattern:
+    return re.compile("|".join(_word_pattern(p) for p in sorted(set(phrases), key=len, reverse=True)), re.I)
+
+
 class Dense:
-    """The dense stage-1 features (Featurizer's cues and relations, lexicon triggers, numbers)."""
+    """The dense features of both stages."""
 
     def __init__(self, featurizer: Featurizer | None = None) -> None:
         self.featurizer = featurizer or Featurizer()
         lex = load_table("event_lexicon.json")
-        lemmas = sorted({w for r in lex["triggers"] for w in r["lemmas"]}, key=len, reverse=True)
-        self.trigger = re.compile("|".join(_word_pattern(w) for w in lemmas), re.I)
-        self.size = self.featurizer.size + 2
+        self.trigger = _alternation([w for r in lex["triggers"] for w in r["lemmas"]])
+        self.modality = [_alternation(lex["modality_cues"][k])
+                         for k in ("threatened", "planned", "hypothetical", "denied", "claimed")]
+        hard = load_table("detector_weak_labels.json")["hard_negative_patterns"]
+        self.hard = [re.compile("|".join(v), re.I) for _k, v in sorted(hard.items())]
+        self.cheap_size = 2
+        self.size = self.featurizer.size + len(self.modality) + len(self.hard)
 
-    def table(self, texts: list[str]) -> np.ndarray:
-        base = self.featurizer.table(texts)
-        extra = np.array([[0.4 * math.log1p(len(self.trigger.findall(t))), float(bool(re.search(r"\d", t)))]
-                          for t in texts], dtype=np.float32).reshape(len(texts), 2)
-        return np.hstack([base, extra])
+    def cheap(self, texts: list[str]) -> np.ndarray:
+        rows = [[WEIGHT * math.log1p(len(self.trigger.findall(t))), float(bool(_DIGIT.search(t)))] for t in texts]
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), self.cheap_size)
+
+    def rich(self, texts: list[str]) -> np.ndarray:
+        extra = [[WEIGHT * math.log1p(len(p.findall(t))) for p in (*self.modality, *self.hard)] for t in texts]
+        return np.hstack([self.featurizer.table(texts),
+                          np.asarray(extra, dtype=np.float32).reshape(len(texts), self.size - self.featurizer.size)])

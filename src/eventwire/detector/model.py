@@ -25,22 +25,22 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 class DetectorModel:
     vocab: dict[str, int]  # word or word pair -> column of s1_w
     s1_w: np.ndarray  # (len(vocab),)
-    s1_dense: np.ndarray  # (dense,)
+    s1_dense: np.ndarray  # (cheap dense features,)
     s1_b: float
     s1_threshold: float  # stage-1 logit under which a sentence is no event
-    s2_w: np.ndarray  # (384 + dense + 1,)
+    s2_w: np.ndarray  # (384 + rich dense features + 1,)
     s2_b: float
     platt: tuple[float, float]  # P(event) = sigmoid(a * stage-2 logit + b)
-    type_W: np.ndarray  # (384 + dense, classes)
+    type_W: np.ndarray  # (384 + rich dense features, classes)
     type_b: np.ndarray
     classes: list[str]
     threshold: float = 0.5  # calibrated P(event) from which a sentence is a detection
     meta: dict = field(default_factory=dict)
 
-    def stage1(self, grams: list[list[str]], dense: np.ndarray) -> np.ndarray:
+    def stage1(self, grams: list[list[str]], cheap: np.ndarray) -> np.ndarray:
         v, w = self.vocab, self.s1_w
         sparse = np.array([sum(float(w[v[g]]) for g in gs if g in v) for gs in grams], dtype=np.float32)
-        return sparse + dense @ self.s1_dense + self.s1_b
+        return sparse + cheap @ self.s1_dense + self.s1_b
 
     def stage2(self, emb: np.ndarray, dense: np.ndarray, s1: np.ndarray) -> np.ndarray:
         """Calibrated P(event) of each row."""

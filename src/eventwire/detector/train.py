@@ -17,16 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..event_types import prior_examples, train_head
+from ..reading.tables import load_table
 from .corpus import snippet_sentences
 from .features import Dense, grams
 from .model import DetectorModel
 
 INNER = 3  # cross-fitting folds inside one training
 S1_C = 1.0
-S2_C = 1.0
+S2_C = 5.0
+HARD_WEIGHT = 3.0  # hard negatives are few and the ones that teach what is no event
 TYPE_C = 30.0
-S1_SNIPPET_RECALL = 0.99  # stage 1 lets through a sentence of at least this share of positive snippets
-S1_SENTENCE_RECALL = 0.95  # ... and at least this share of positive sentences
+S1_SNIPPET_RECALL = 0.97  # stage 1 lets through a sentence of at least this share of positive snippets
+S1_SENTENCE_RECALL = 0.90  # ... and at least this share of positive sentences
 MIN_DF = 2
 
 
@@ -37,17 +39,18 @@ class Example:
     label: str | None  # CASE code of a positive
     group: str  # snippet or article id: cross-fitting keeps a group together
     whole: bool = False  # a whole multi-sentence snippet (not a sentence of one)
+    hard: bool = False  # a hard negative (a cue, and a pattern saying it is no event)
 
 
-def examples(snippets: Sequence[tuple[str, str, str]], negatives: Sequence[tuple[str, str]]) -> list[Example]:
-    """Positive examples from (id, snippet, code) rows, negatives from (article id, sentence) pairs."""
+def examples(snippets: Sequence[tuple[str, str, str]], negatives: Sequence[tuple[str, str, str]]) -> list[Example]:
+    """Positive examples from (id, snippet, code) rows, negatives from (article id, sentence, weak label)."""
     out = []
     for sid, text, label in snippets:
         parts = snippet_sentences(text)
         out += [Example(s, 1, label, f"case:{sid}") for s in parts]
         if len(parts) > 1:
             out.append(Example(" ".join(text.split()), 1, label, f"case:{sid}", whole=True))
-    out += [Example(s, 0, None, doc) for doc, s in negatives]
+    out += [Example(s, 0, None, doc, hard=kind == "hard") for doc, s, kind in negatives]
     return out
 
 
@@ -128,7 +131,7 @@ def _s1_score(sp: Sparse, D: np.ndarray, w, wd, b, idx) -> np.ndarray:
     return np.asarray(sp.matrix(idx) @ w + D[idx] @ wd + b, dtype=np.float32)
 
 
-def train(snippets: Sequence[tuple[str, str, str]], negatives: Sequence[tuple[str, str]],
+def train(snippets: Sequence[tuple[str, str, str]], negatives: Sequence[tuple[str, str, str]],
           embed: Callable[[list[str]], np.ndarray], dense: Dense, encoder=None,
           log: Callable[[str], None] = lambda s: None) -> DetectorModel:
     """A detector from labelled snippets and negative sentences; ``embed`` maps texts to MiniLM rows.
@@ -138,7 +141,7 @@ def train(snippets: Sequence[tuple[str, str, str]], negatives: Sequence[tuple[st
     ex = examples(snippets, negatives)
     texts = [e.text for e in ex]
     y = np.array([e.y for e in ex], dtype=np.int64)
-    D = dense.table(texts)
+    D = dense.cheap(texts)
     sp = Sparse(texts)
     fold = np.array([group_fold(e.group, INNER, "inner") for e in ex])
     every = np.arange(len(ex))
@@ -160,29 +163,27 @@ def train(snippets: Sequence[tuple[str, str, str]], negatives: Sequence[tuple[st
         f"sentences")
     # Stage 2 on what stage 1 lets through, again cross-fitted for Platt scaling.
     E = embed([texts[i] for i in passed])
-    X2 = np.hstack([E, D[passed], s1_oof[passed, None]]).astype(np.float64)
+    R = dense.rich([texts[i] for i in passed])
+    X2 = np.hstack([E, R, s1_oof[passed, None]]).astype(np.float64)
     y2 = y[passed]
+    wt2 = np.array([HARD_WEIGHT if ex[i].hard else 1.0 for i in passed])
     z_oof = np.zeros(len(passed))
     f2 = fold[passed]
     for k in range(INNER):
         tr, te = np.flatnonzero(f2 != k), np.flatnonzero(f2 == k)
-        w, b = train_binary(X2[tr], y2[tr], S2_C)
+        w, b = train_binary(X2[tr], y2[tr], S2_C, wt2[tr])
         z_oof[te] = X2[te] @ w + b
     a, c = platt(z_oof, y2)
-    w2, b2 = train_binary(X2, y2, S2_C)
+    w2, b2 = train_binary(X2, y2, S2_C, wt2)
     # The type head: positives only (whole snippets too), plus each class's gloss as a prior example.
     tp = np.flatnonzero(y2 == 1)
-    XT = np.hstack([E[tp], D[passed][tp]])
+    XT = np.hstack([E[tp], R[tp]])
     labels = [ex[passed[i]].label for i in tp]
     if encoder is not None:
-        gx, gy = prior_examples(encoder, dense.featurizer)
-        glosses = [ex_ for ex_ in gy]
-        # prior_examples gives [whole, mean, cues]: keep the whole-text embedding and recompute dense rows
-        from ..reading.tables import load_table
-
-        g_text = [load_table("event_types.json")["labels"][k]["gloss"] for k in glosses]
-        XT = np.vstack([XT, np.hstack([gx[:, :E.shape[1]], dense.table(g_text)])])
-        labels += glosses
+        gx, gy = prior_examples(encoder, dense.featurizer)  # rows [whole, mean, cues]: keep the embedding
+        glosses = load_table("event_types.json")["labels"]
+        XT = np.vstack([XT, np.hstack([gx[:, :E.shape[1]], dense.rich([glosses[k]["gloss"] for k in gy])])])
+        labels += gy
     head = train_head(XT, labels, C=TYPE_C)
     return DetectorModel(sp.vocab, w1[:len(sp.vocab)], wd1, b1, th1, w2, b2, (a, c), head.W, head.b, head.classes,
                          meta={"examples": len(ex), "positives": int(y.sum()), "stage2_examples": int(len(passed))})

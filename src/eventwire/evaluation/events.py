@@ -209,7 +209,8 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
         for i, row in zip(test, head.proba(X[test]), strict=True):
             given[i] = head.classes[int(row.argmax())]
         t = time.perf_counter()
-        negatives = [(s.doc, s.text) for s, f in zip(news, news_fold, strict=True) if f != k and s.kind != "unknown"]
+        negatives = [(s.doc, s.text, s.kind) for s, f in zip(news, news_fold, strict=True)
+                     if f != k and s.kind != "unknown"]
         model = detector_training.train([rows[i] for i in train], negatives, encoder.encode, dense, encoder=encoder)
         train_seconds += time.perf_counter() - t
         detector = Detector(model, encoder, dense)
