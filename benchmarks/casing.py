@@ -14,7 +14,10 @@ GeoVirus, PolNeAR dev, TimeML AQUAINT) and measures, in one process:
    actor mentions (span + kind), places (span + resolved name) and events (sub-type + actor1, compared
    case-insensitively) that the degraded run also finds.
 
-    python benchmarks/casing.py [--docs N] [--truecase]
+4. The same on the first --snippets CASE 2021 dev snippets, which report events (the news documents
+   above mostly do not).
+
+    python benchmarks/casing.py [--docs N] [--snippets N] [--truecase]
 """
 
 from __future__ import annotations
@@ -100,10 +103,10 @@ def recall(ref: set, got: set) -> tuple[int, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=40, help="held-out documents run end to end (default 40)")
+    ap.add_argument("--snippets", type=int, default=120, help="CASE 2021 snippets run end to end (default 120)")
     ap.add_argument("--truecase", action="store_true", help="also score the PyPI truecase package")
     a = ap.parse_args()
 
-    from eventwire import casing
     from eventwire.casing import degraded_paragraphs, restore_case
 
     docs = [(name, i, t) for name, i, t in cased_news(SHARED) if t.strip()]
@@ -144,23 +147,40 @@ def main() -> int:
                       f"P {s['names P']:.3f} R {s['names R']:.3f} F1 {s['names F1']:.3f} ({s['words']} words)")
     print(f"   ({time.perf_counter() - t0:.1f} s)")
 
-    from eventwire.models import Article
     from eventwire.pipeline import Pipeline
 
     pipe = Pipeline()
     pipe.warm()
     sample = held[: a.docs]
+    print(f"3. end to end on {len(sample)} held-out documents: share of the cased run's findings also found "
+          f"(hits/cased; 'extra' = found only in the degraded run)")
+    end_to_end(pipe, [(f"{name}-{i}", text) for name, i, text in sample])
+    case = SHARED / "case2021-task2" / "dev.tsv"
+    if case.exists() and a.snippets:
+        import csv
+
+        with case.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))[: a.snippets]
+        print(f"4. end to end on the first {len(rows)} CASE 2021 snippets (event-rich), the same measures:")
+        end_to_end(pipe, [(f"case-{r['id']}", r["EventSnippet"]) for r in rows])
+    return 0
+
+
+def end_to_end(pipe, items: list[tuple[str, str]]) -> None:
+    from eventwire import casing
+    from eventwire.models import Article
+
     real_restore = casing.restore_case
     totals: dict[str, Counter] = {}
     seconds: Counter = Counter()
-    for n, (name, i, text) in enumerate(sample):
-        ref = found(pipe(Article(id=f"{name}-{i}", text=text)))
+    for n, (name, text) in enumerate(items):
+        ref = found(pipe(Article(id=name, text=text)))
         for variant in ("lower", "upper"):
             degraded = same_length(text, variant == "upper")
             for mode in ("off", "on"):
                 casing.restore_case = real_restore if mode == "on" else (lambda _t: None)
                 t0 = time.perf_counter()
-                got = found(pipe(Article(id=f"{name}-{i}-{variant}", text=degraded)))
+                got = found(pipe(Article(id=f"{name}-{variant}", text=degraded)))
                 seconds[(variant, mode)] += time.perf_counter() - t0
                 c = totals.setdefault(f"{variant} restore {mode}", Counter())
                 for k, r, g in zip(("actors", "places", "events"), ref, got, strict=True):
@@ -169,15 +189,12 @@ def main() -> int:
                     c[k] += tot
                     c[k + "_extra"] += len(g - r)
         casing.restore_case = real_restore
-        print(f"   ... {n + 1}/{len(sample)}", end="\r", file=sys.stderr)
-    print(f"3. end to end on {len(sample)} held-out documents: share of the cased run's findings also found "
-          f"(hits/cased; 'extra' = found only in the degraded run)")
+        print(f"   ... {n + 1}/{len(items)}", end="\r", file=sys.stderr)
     for key, c in totals.items():
         parts = [f"{k} {c[k + '_hit'] / max(c[k], 1):.3f} ({c[k + '_hit']}/{c[k]}, extra {c[k + '_extra']})"
                  for k in ("actors", "places", "events")]
         variant, _, mode = key.split()
         print(f"   {key:<18} " + "  ".join(parts) + f"  [{seconds[(variant, mode)]:.1f} s]")
-    return 0
 
 
 if __name__ == "__main__":

