@@ -4,7 +4,8 @@ Reads the cased shared news benchmarks (article-extraction-benchmark ground trut
 GeoVirus, PolNeAR dev, TimeML AQUAINT) and measures, in one process:
 
 1. False alarms: paragraphs of the cased texts (all documents) that are flagged as case-degraded
-   (should be none), and the share of police-events documents (lower-cased as scraped) flagged.
+   (should be none), the share of police-events documents (lower-cased as scraped) flagged, and the
+   check's cost on the cased texts against spaCy's parse of them.
 2. Restoration, on the documents scripts/build_case_table.py held out of the case table: each text
    lower-cased (and upper-cased), restored, and compared word by word with the original: accuracy,
    and precision/recall of capitalised words not starting a sentence (the names). With --truecase,
@@ -16,8 +17,10 @@ GeoVirus, PolNeAR dev, TimeML AQUAINT) and measures, in one process:
 
 4. The same on the first --snippets CASE 2021 dev snippets, which report events (the news documents
    above mostly do not).
+5. On the first --police police-events articles (lower-cased as scraped): what the pipeline finds
+   (places, people, organisations, events, their locations) without and with restoration.
 
-    python benchmarks/casing.py [--docs N] [--snippets N] [--truecase]
+    python benchmarks/casing.py [--docs N] [--snippets N] [--police N] [--truecase]
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=40, help="held-out documents run end to end (default 40)")
     ap.add_argument("--snippets", type=int, default=120, help="CASE 2021 snippets run end to end (default 120)")
+    ap.add_argument("--police", type=int, default=100, help="police-events articles read (default 100)")
     ap.add_argument("--truecase", action="store_true", help="also score the PyPI truecase package")
     a = ap.parse_args()
 
@@ -125,6 +129,23 @@ def main() -> int:
         ptexts = [json.loads(line)["doc_text"] for line in police.read_text(encoding="utf-8").splitlines()]
         hit = sum(1 for t in ptexts if degraded_paragraphs(t))
         print(f"   police-events (lower-cased): {hit} of {len(ptexts)} documents flagged")
+
+    # Cost on normal text: the check every article pays, against spaCy's parse of the same texts.
+    from eventwire.nlp import load_spacy
+
+    texts = [t for _, _, t in docs]
+    t0 = time.perf_counter()
+    for t in texts:
+        restore_case(t)
+    check = time.perf_counter() - t0
+    nlp = load_spacy()
+    sample = texts[:: max(1, len(texts) // 100)]
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(sample):
+        pass
+    parse = (time.perf_counter() - t0) * len(texts) / len(sample)
+    print(f"   cost on these cased texts: {check * 1000:.0f} ms for {len(texts)} texts "
+          f"({100 * check / parse:.2f} % of spaCy's parse of them, estimated from {len(sample)} texts)")
 
     held = [(name, i, t) for name, i, t in docs if held_out(i)]
     print(f"2. restoration on {len(held)} held-out documents:")
@@ -163,7 +184,38 @@ def main() -> int:
             rows = list(csv.DictReader(fh, delimiter="\t"))[: a.snippets]
         print(f"4. end to end on the first {len(rows)} CASE 2021 snippets (event-rich), the same measures:")
         end_to_end(pipe, [(f"case-{r['id']}", r["EventSnippet"]) for r in rows])
+    if police.exists() and a.police:
+        police_reading(pipe, police, a.police)
     return 0
+
+
+def police_reading(pipe, path: Path, limit: int) -> None:
+    """What the pipeline reads in police-events articles (no gold here: counts), restoration off and on."""
+    import json
+
+    from eventwire import casing
+    from eventwire.extract import read_input
+
+    real_restore = casing.restore_case
+    counts: dict[str, Counter] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[:limit]:
+        item = json.loads(line)
+        article = read_input(item["doc_text"].encode("utf-8"), f"police-{item['doc_id']}.txt", pipe.settings)
+        for mode in ("off", "on"):
+            casing.restore_case = real_restore if mode == "on" else (lambda _t: None)
+            doc = pipe(article)
+            c = counts.setdefault(mode, Counter())
+            c["places"] += len(doc.places)
+            c["people"] += sum(1 for e in doc.entities if e.kind == "person")
+            c["organisations"] += sum(1 for e in doc.entities if e.kind == "organization")
+            c["named actors"] += sum(1 for e in doc.entities if e.actor and e.kind not in ("person", "place"))
+            c["events"] += len(doc.events)
+            c["police events"] += sum(1 for e in doc.events if "police" in (e.actor1 or "").lower())
+            c["events with a location"] += sum(1 for e in doc.events if e.location)
+        casing.restore_case = real_restore
+    print(f"5. police-events, first {limit} articles (lower-cased as scraped), totals found:")
+    for mode, c in counts.items():
+        print(f"   restore {mode:<3} " + ", ".join(f"{k} {v}" for k, v in c.items()))
 
 
 def end_to_end(pipe, items: list[tuple[str, str]]) -> None:

@@ -19,7 +19,9 @@ separated by spaces); a word or phrase not listed is lower-case. Sources:
   15,000+, data/places_admin.tsv divisions), kept when the corpora do not show them lower-case and
   they are no English word (spaCy en_core_web_sm's lemmatizer index, built from WordNet) or hold a
   word the table already capitalises, or name a country, a first-level division or a city of a million
-  (actor acronyms are kept unless they spell a stop word: "IS", "US").
+  (actor acronyms are kept unless they spell a stop word: "IS", "US");
+- generic references the actor stage resolves (data/actor_roles.json patterns: "army", "air force") are
+  left out, so they stay lower-case.
 """
 
 from __future__ import annotations
@@ -237,6 +239,13 @@ def build(root: Path) -> tuple[list[str], dict[str, int]]:
             continue
         table[key] = " ".join(words)
         stats["known names"] += 1
+    # Generic references ("the army", "police") stay lower-case: the actor stage names them from its
+    # role patterns, and a capitalised "Army" would be taken for an organisation's name instead.
+    roles = json.loads((DATA / "actor_roles.json").read_text(encoding="utf-8"))["roles"]
+    generic = [re.compile(r["pattern"], re.I) for r in roles]
+    for key in [k for k in table if any(p.fullmatch(" ".join(k)) for p in generic)]:
+        del table[key]
+        stats["generic references left lower-case"] += 1
     rows = sorted(table.values(), key=lambda s: (s.lower(), s))
     return rows, dict(stats)
 
