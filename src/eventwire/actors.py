@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .models import Entity, Place
-from .nlp import text_of
+from .nlp import parsed_text, text_of
 from .reading.tables import load_table
 
 _ACRONYM = re.compile(r"^[A-Z0-9.\-]+$")
@@ -65,23 +65,28 @@ def _lookup(d: ActorDictionary, alias: str) -> ActorEntry | None:
     return d.by_alias.get(alias) or d.by_alias.get(alias.lower())
 
 
-def dictionary_entities(text: str) -> list[Entity]:
-    """Mentions of known actors, longest match first, no overlaps."""
+def dictionary_entities(text: str, parsed: str | None = None) -> list[Entity]:
+    """Mentions of known actors, longest match first, no overlaps.
+
+    ``parsed`` is the case-restored copy of a case-degraded text (eventwire.casing; same offsets):
+    acronyms are matched there ("isis" reads "ISIS"), and the entity keeps the article's own text.
+    """
     d = get_dictionary()
+    source = parsed if parsed is not None and len(parsed) == len(text) else text
     found: list[Entity] = []
     for pat in (d.exact, d.folded):
-        for m in pat.finditer(text):
+        for m in pat.finditer(source):
             e = _lookup(d, m.group(0))
             if e:
-                found.append(Entity(m.group(0), m.start(), m.end(), e.kind, e.name))
+                found.append(Entity(text[m.start():m.end()], m.start(), m.end(), e.kind, e.name))
     named = {e.actor for e in found}
     for pat in (d.context_exact, d.context_folded):
         if pat is None:
             continue
-        for m in pat.finditer(text):
+        for m in pat.finditer(source):
             e = _lookup(d, m.group(0))
             if e and e.name in named:
-                found.append(Entity(m.group(0), m.start(), m.end(), e.kind, e.name))
+                found.append(Entity(text[m.start():m.end()], m.start(), m.end(), e.kind, e.name))
     return _no_overlaps(found)
 
 
@@ -100,7 +105,8 @@ _SPACY_KINDS = {"PERSON": "person", "ORG": "organization", "NORP": None}
 
 def find_entities(doc) -> list[Entity]:
     """Dictionary actors plus spaCy's people and organisations the dictionary does not know."""
-    known = dictionary_entities(text_of(doc))
+    parsed = parsed_text(doc)
+    known = dictionary_entities(text_of(doc), parsed)
     taken = [(e.start, e.end) for e in known]
     extra: list[Entity] = []
     for ent in doc.ents:
@@ -116,7 +122,8 @@ def find_entities(doc) -> list[Entity]:
             e, text = e - 2, text[:-2]
         if not text.strip() or "\n" in text or any(s < b and a < e for a, b in taken):
             continue
-        extra.append(Entity(text, s, e, kind, text if kind == "person" else None))
+        # A person's name as the parser read it: "narendra modi" in a lower-cased text is "Narendra Modi".
+        extra.append(Entity(text, s, e, kind, parsed[s:e] if kind == "person" else None))
     return sorted(known + extra, key=lambda x: x.start)
 
 

@@ -29,8 +29,15 @@ def load_spacy(model: str | None = None):
 
 
 def text_of(doc) -> str:
-    """A spaCy Doc's text, computed once: ``Doc.text`` joins every token on each access."""
+    """The article text a spaCy Doc was parsed for, computed once (``Doc.text`` joins every token on each
+    access). For a case-restored parse (eventwire.casing) it is the article's own text, which has the
+    same length and offsets as ``Doc.text``; ``parsed_text`` is the restored copy."""
     cached = doc.user_data.get("eventwire_text")
     if cached is None:
         cached = doc.user_data["eventwire_text"] = doc.text
     return cached
+
+
+def parsed_text(doc) -> str:
+    """The text the parser read: the case-restored copy the parse stage stored, else ``text_of``."""
+    return doc.user_data.get("eventwire_parsed") or text_of(doc)

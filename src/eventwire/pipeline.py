@@ -40,13 +40,20 @@ def component(name: str, english_only: bool = True):
 
 @component("parse")
 def parse(doc: Document, settings: Settings) -> None:
+    from .casing import restore_case
     from .nlp import load_spacy
 
     nlp = load_spacy(settings.model)
     # Long articles come here in pieces (Settings.piece_chars), which bound the parse's memory;
     # spaCy's own guard (max_length) only has to let a piece through.
     nlp.max_length = max(nlp.max_length, len(doc.article.text) + 1)
-    doc.spacy = nlp(doc.article.text)
+    # All-lower or all-upper paragraphs are parsed in a case-restored copy of the same length (the
+    # model reads case as evidence); the stages' text_of(doc) stays the article's own text.
+    cased = restore_case(doc.article.text)
+    doc.spacy = nlp(cased or doc.article.text)
+    if cased is not None:
+        doc.spacy.user_data["eventwire_text"] = doc.article.text
+        doc.spacy.user_data["eventwire_parsed"] = cased
 
 
 @component("actors")

@@ -14,7 +14,7 @@ from .decode import declared_charset, decode_text, looks_binary, maybe_gunzip
 from .html import looks_like_html, read_html
 from .language import detect_language
 from .plaintext import read_plaintext
-from .repair import repair_spacing
+from .repair import repair_mojibake, repair_spacing
 
 MAX_BYTES = 20_000_000  # a news page is never this large; bigger inputs are refused
 
@@ -62,6 +62,7 @@ def read_article(
     if looks_binary(data):
         raise InputError("input is binary, not text or HTML")
     text, _enc = decode_text(data, declared_charset(data))
+    text = repair_mojibake(text)
 
     retrieved = None
     site = None
