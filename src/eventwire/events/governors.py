@@ -100,8 +100,12 @@ def nobody(tok, cues: Cues) -> bool:
 def subject(tok):
     """The subject of a governing predicate (the claimant, the one who threatens or orders)."""
     for ch in tok.children:
-        if ch.dep_ in ("nsubj", "nsubjpass") and ch.tag_ not in ("WDT", "WP"):
+        if ch.dep_ == "nsubj" and ch.tag_ not in ("WDT", "WP"):
             return ch
+        if ch.dep_ == "agent":  # "were accused by the army of ...": the agent, not the accused
+            return next((p for p in ch.children if p.dep_ == "pobj"), None)
+    if any(ch.dep_ == "nsubjpass" for ch in tok.children):
+        return None
     if tok.dep_ in ("xcomp", "conj", "acomp") and tok.head.i != tok.i:
         return subject(tok.head)
     return None

@@ -177,7 +177,7 @@ def implied_agents(head) -> list:
                 # "blamed the attack on the rebels"; "accused the rebels of shelling" (parsed "rebels of")
                 return list(prep_objects(gov, ("on",))) if prev.i == head.i else [prev]
             if not nouns:
-                return children(gov, "dobj")  # "accused the rebels of shelling"
+                return children(gov, "dobj", "nsubjpass")  # "accused the rebels of", "the rebels were accused of"
         prev = gov
     return []
 
