@@ -27,14 +27,16 @@ def modality_of(head, doc: Document, quotes: list[Quote] | None = None, actor: E
                 event_type: str | None = None) -> tuple[str, str | None]:
     """(modality, attributed_to) of the event named by ``head`` (spec/output.md's values).
 
-    ``actor`` is the event's doer when known: a doer who reports its own act claims it.
+    ``actor`` is the event's doer when known: an armed group that reports its own act claims it.
     ``event_type`` decides what a call is: a call to violence is a threat, a call to protest a plan.
     """
     lex = get_lexicon()
     mod, who = _read(head, doc.quotes if quotes is None else quotes, doc, lex, get_cues(),
                      event_type in VIOLENT if event_type else True)
-    if mod == "reported" and who and actor is not None and _names(who, actor):
-        mod = "claimed"  # "US Chinook shot down", said the Taliban's spokesman
+    if mod == "reported" and who and actor is not None and actor.kind == "armed_group" and _names(who, actor):
+        # "we shot down a Chinook", said the Taliban's spokesman: an armed group's word on its own act
+        # is its claim (a state's forces reporting their operations stay the report's source).
+        mod = "claimed"
     return mod, who
 
 
@@ -70,9 +72,11 @@ def _read(head, quotes: list[Quote], doc: Document, lex: Lexicon, cues: Cues, vi
 def _local(head, lex: Lexicon, cues: Cues) -> str | None:
     """Words on the event word itself: 'could attack', 'reportedly killed', 'the alleged massacre', 'if ...'."""
     verb = clause_verb(head)
-    for tok in {head, verb}:
+    # The condition's own participants, not what its verb is about ("if one hears about the arrests").
+    core = head.i == verb.i or head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr")
+    for tok in {head, verb} if core else {head}:
         if any(m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in tok.children):
-            return "hypothetical"  # "if the troops advance"
+            return "hypothetical"  # "if the troops advance", "if they launch an attack"
         if any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in a.children)
                for a in tok.children) and tok.i == verb.i and head.dep_ not in ("nsubj", "nsubjpass"):
             return "hypothetical"  # "if they advance, the rebels will withdraw": the main clause of a condition
@@ -110,10 +114,12 @@ def _antecedent(tok, doc: Document) -> str | None:
 
 def _governed(head, doc: Document, lex: Lexicon, cues: Cues, violent: bool) -> tuple[str, str | None] | None:
     """The first predicate the event word is the complement of that makes it other than asserted."""
+    core = True  # the event word is still the governors' participant, not the topic of a phrase under them
     for step in walk(head, cues):
         gov, via = step.gov, step.via
         if via == "conj":
             continue
+        core = core and not via.startswith("prep:")
         cat = category(step, cues)
         if cat is None and via in ("xcomp", "ccomp", "dobj") and gov.pos_ in ("VERB", "AUX"):
             mod = lex.cue_modality.get(gov.lemma_.lower())
@@ -125,7 +131,7 @@ def _governed(head, doc: Document, lex: Lexicon, cues: Cues, violent: bool) -> t
         if cat is not None:
             mod = ("threatened" if violent else "planned") if cat == "call" else cat
             return mod, _who(gov, doc)
-        if via in ("xcomp", "dobj", "ccomp") and gov.pos_ in ("VERB", "AUX"):
+        if core and via in ("xcomp", "dobj", "ccomp") and gov.pos_ in ("VERB", "AUX"):
             if any(m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in gov.children):
                 return "hypothetical", None  # "if police try to arrest him"
             modal = next((cues.modal_aux[a.lower_] for a in gov.children
