@@ -34,6 +34,8 @@ CASES = {
     "threat_europe": "Al Qaeda threatened to attack Europe.",
     "call_protest": "The opposition called for a protest in Harare on Friday.",
     "protested": "Thousands of people protested in Harare on Friday.",
+    "plan_and_deed": "The opposition called for a protest in Harare on Friday. Thousands of people protested "
+                     "in Harare on Friday.",
     "ban": "The government banned protests in Harare on Friday.",
     "conditional": "If Ethiopian troops advance, Al Shabaab militants will attack Kismayo.",
     "claimed": "The Taliban claimed to have shot down a Chinook helicopter in Kunduz on Tuesday.",
@@ -120,6 +122,8 @@ def test_a_call_for_a_protest_is_a_planned_protest(events):
     assert (ev["event_type"], ev["modality"], ev["attributed_to"]) == ("Protests", "planned", "opposition")
     assert [e["modality"] for e in events["protested"]] == ["asserted"]
     assert events["ban"] == []  # a ban on protests reports none
+    # The call and the protest it called for, at one place and date: one protest, which happened.
+    assert [(e["modality"], e["location"]["name"]) for e in events["plan_and_deed"]] == [("asserted", "Harare")]
 
 
 def test_a_conditional_is_hypothetical(events):
