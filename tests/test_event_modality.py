@@ -168,3 +168,16 @@ def test_sample_pages_claimed_downing_and_no_yearly_toll():
         assert "so far this year" not in e["evidence"]
         assert (e["fatalities"] or 0) < 1000
     assert not [e for e in camp["events"] if e["sub_event_type"] == "Air/drone strike"]
+
+
+def test_sentence_reading_for_events_found_without_a_trigger():
+    """The reading other event paths (a sentence detector) call: the complement under a governing cue."""
+    from eventwire.events.modality import sentence_reading
+    from eventwire.extract import extract_text
+
+    doc = extract_text("Published 6 May 2022\n\nThe police failed to arrest Shah in Ahmedabad on Monday. "
+                       "The Taliban claimed to have shot down a Chinook. Police arrested five men in Surat.")
+    failed, claim, plain = (sentence_reading(s, doc) for s in doc.spacy.sents)
+    assert failed[0] == "failed"
+    assert claim == (None, "claimed", "Taliban")
+    assert plain == (None, "asserted", None)

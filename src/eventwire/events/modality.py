@@ -20,7 +20,8 @@ from .governors import category, clause_verb, subject, walk
 from .lexicon import Lexicon, get_lexicon
 from .syntax import children, prep_objects, span_of
 
-__all__ = ["cue_modality", "implied_agents", "modality", "modality_of", "reports_no_event", "threat_venue"]
+__all__ = ["cue_modality", "implied_agents", "modality", "modality_of", "reports_no_event", "sentence_reading",
+           "threat_venue"]
 
 
 def modality_of(head, doc: Document, quotes: list[Quote] | None = None, actor: Entity | None = None,
@@ -61,7 +62,7 @@ def _read(head, quotes: list[Quote], doc: Document, lex: Lexicon, cues: Cues, vi
         return governed
     # Reported or direct speech found by the quote stage.
     for q in quotes:
-        if q.start <= head.idx < q.end:
+        if q.start <= head.idx < q.end and not _event_cue(q.cue or "", lex):
             mod = cue_modality(q.cue or "", lex)
             speaker = re.sub(r"^(?:the|a|an)\s+", "", q.speaker, flags=re.I) if q.speaker else None
             # The quote stage also keeps intentions ("X wants to attack ..."): planned, not reported.
@@ -188,6 +189,15 @@ def implied_agents(head) -> list:
     return []
 
 
+def _event_cue(cue: str, lex: Lexicon) -> bool:
+    """A 'quote' whose cue is an event word ("Rebels attacked the town ...") is the event, not speech."""
+    words = cue.lower().split()
+    if not words or cue_modality(cue, lex) is not None:
+        return False
+    w = words[0]
+    return any((form,) in lex.phrases for form in (w, w[:-1], w[:-2], w[:-3], w[:-3] + "y"))
+
+
 def cue_modality(cue: str, lex: Lexicon) -> str | None:
     """Modality of a speech cue as written ("denied", "claims", "according to")."""
     words = cue.lower().split()
@@ -217,3 +227,23 @@ def threat_venue(head, place: Place | None) -> Place | None:
         return None
     a, b = span_of(head)
     return None if a <= place.start and place.end <= b else place
+
+
+def sentence_reading(sent, doc: Document, event_type: str | None = None) -> tuple[str | None, str, str | None]:
+    """(no-event reason, modality, attributed_to) of a sentence read as one event (its main predicate).
+
+    For events found without a trigger word (a sentence detector): the same reading as a trigger's,
+    taken at the sentence's root.
+    """
+    cues, lex = get_cues(), get_lexicon()
+    head = sent.root
+    # Down from a governing cue to what it governs: "failed to arrest", "claimed to have shot down", "said that".
+    for _ in range(4):
+        lemma = head.lemma_.lower()
+        comp = [c for c in head.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
+        if not comp or not (lemma in cues.governors or lemma in lex.cue_modality):
+            break
+        head = comp[0]
+    reason = reports_no_event(head, doc.article.published)
+    mod, who = modality_of(head, doc, event_type=event_type)
+    return reason, mod, who
