@@ -44,6 +44,8 @@ CASES = {
     "yearly_toll": "More than 2,500 Afghan civilians have been killed in the fighting so far this year, "
                    "according to the United Nations.",
     "war_toll": "Since 2011, more than 400,000 people have been killed in Syria.",
+    "country_toll": "Nearly 10,000 people were killed in Afghanistan in 2019, according to a UN report.",
+    "plot": "Police thwarted a plot to bomb the embassy in Nairobi on Monday.",
     "one_attack": "At least 25 Afghan civilians were killed in a Taliban attack in Kunduz on Monday.",
     "protection": "The camp provides a modicum of protection to civilians against Russian airstrikes in the region.",
     "airstrikes": "Russian airstrikes hit the town of Idlib on Sunday.",
@@ -106,6 +108,7 @@ def test_orders_are_planned_never_asserted(events):
     assert (ev["sub_event_type"], ev["modality"]) == ("Arrests", "planned")
     assert ev["attributed_to"] == "police commissioner"
     assert happened(events["rounding_up"]) == []
+    assert happened(events["plot"]) == []  # a thwarted plot to bomb is no bombing
 
 
 def test_a_vow_or_a_threat_is_threatened_and_not_an_attack_at_its_target(events):
@@ -142,6 +145,7 @@ def test_claims_carry_the_claimant(events):
 def test_tolls_of_a_period_are_no_event(events):
     assert events["yearly_toll"] == []
     assert events["war_toll"] == []
+    assert events["country_toll"] == []
     (ev,) = events["one_attack"]  # one attack's toll is an event with its fatalities
     assert (ev["actor1"], ev["fatalities"]) == ("Taliban", 25)
 

@@ -34,6 +34,8 @@ class Cues:
     recent_periods: frozenset
     frequency: tuple[str, ...]
     statistic_words: tuple[str, ...]
+    large_count: int
+    count_words: frozenset
     ago_units: frozenset
     ago_words: frozenset
     habitual: frozenset
@@ -70,6 +72,8 @@ def get_cues() -> Cues:
         recent_periods=frozenset(stats["recent_periods"]),
         frequency=tuple(stats["frequency"]),
         statistic_words=tuple(stats["words"]),
+        large_count=int(stats["large_count"]),
+        count_words=frozenset(stats["count_words"]),
         ago_units=frozenset(hist["ago_units"]),
         ago_words=frozenset(hist["ago_words"]),
         habitual=frozenset(t["habitual"]),

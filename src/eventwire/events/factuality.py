@@ -106,6 +106,10 @@ def _statistic(head, cues: Cues) -> str | None:
             mods = [c.lower_ for c in t.children if c.dep_ == "amod"]
             if any(m in cues.recent_periods and (m != "last" or t.tag_ == "NNS") for m in mods):
                 return "statistic"
+    if _large_count(verb, cues) and any(
+        YEAR.match(t.text) and t.dep_ == "pobj" or t.lemma_.lower() in cues.period_nouns for t in toks
+    ):
+        return "statistic"  # "nearly 10,000 people were killed in the conflict in 2019"
     if perfect:
         # "have been killed since 2011", "since the war began"
         for t in verb.subtree:
@@ -115,6 +119,21 @@ def _statistic(head, cues: Cues) -> str | None:
             if any(YEAR.match(p.text) or p.lemma_.lower() in cues.period_nouns for p in phrase):
                 return "statistic"
     return None
+
+
+def _large_count(verb, cues: Cues) -> bool:
+    """A participant counted in thousands: '10,000 people', 'thousands of civilians'."""
+    for p in verb.children:
+        if p.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        if p.lemma_.lower() in cues.count_words:
+            return True
+        for n in p.children:
+            if n.dep_ == "nummod":
+                digits = n.text.replace(",", "")
+                if digits.isdigit() and int(digits) >= cues.large_count or n.lemma_.lower() in cues.count_words:
+                    return True
+    return False
 
 
 def _history(head, cues: Cues, year: str) -> str | None:

@@ -81,6 +81,8 @@ def _local(head, lex: Lexicon, cues: Cues) -> str | None:
         if any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in a.children)
                for a in tok.children) and tok.i == verb.i and head.dep_ not in ("nsubj", "nsubjpass"):
             return "hypothetical"  # "if they advance, the rebels will withdraw": the main clause of a condition
+    if head.dep_ == "advcl" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in head.children):
+        return "planned"  # "fired tear gas to disperse the crowd", "stormed the town to kill": a purpose
     for ch in head.children:
         w = ch.lower_
         if ch.dep_ == "aux" and w in cues.modal_aux:
