@@ -40,6 +40,10 @@ def walk(head, cues: Cues) -> Iterator[Step]:
             continue
         if dep in ("prep", "agent"):
             via = "prep:" + child.lower_
+        elif dep == "acl" and child.tag_ in ("VBN", "VBG"):
+            return  # "the members arrested in Kolkata": a reduced relative clause, presupposed
+        elif dep == "advcl" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in child.children):
+            via = "xcomp"  # "thwarted a plot to bomb", "did not come to arrest him": a purpose, read as a complement
         elif dep in COMPLEMENT or dep == "conj" or dep in ("nsubj", "pobj", "pcomp"):
             via = dep
         else:

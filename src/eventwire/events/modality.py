@@ -81,8 +81,6 @@ def _local(head, lex: Lexicon, cues: Cues) -> str | None:
         if any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in a.children)
                for a in tok.children) and tok.i == verb.i and head.dep_ not in ("nsubj", "nsubjpass"):
             return "hypothetical"  # "if they advance, the rebels will withdraw": the main clause of a condition
-    if head.dep_ == "advcl" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in head.children):
-        return "planned"  # "fired tear gas to disperse the crowd", "stormed the town to kill": a purpose
     for ch in head.children:
         w = ch.lower_
         if ch.dep_ == "aux" and w in cues.modal_aux:
@@ -147,13 +145,16 @@ def _governed(head, doc: Document, lex: Lexicon, cues: Cues, violent: bool) -> t
 def _reported(head, doc: Document, lex: Lexicon) -> tuple[str, str | None]:
     """Governing words: 'X reported that ...', '..., according to Reuters.'"""
     tok = head
-    via_subject = False
+    via_subject = presupposed = False
     while tok.head.i != tok.i:
         via_subject = via_subject or tok.dep_ in ("nsubj", "nsubjpass")
+        presupposed = presupposed or tok.dep_ in ("relcl", "acl")
         tok = tok.head
         mod = lex.cue_modality.get(tok.lemma_.lower())
         if via_subject and mod in ("hypothetical", "planned"):
             continue  # "clashes may be the beginning": a modal on the predicate, not on the clashes
+        if presupposed and mod not in (None, "reported"):
+            continue  # "denied that the men arrested in Kolkata were involved": the arrest is not denied
         if mod and tok.pos_ in ("VERB", "AUX"):
             # Not the subject that holds the trigger itself (a parse slip in "X killed Y, Z said").
             subj = [t for t in children(tok, "nsubj") if not t.is_ancestor(head) and t.i != head.i]
