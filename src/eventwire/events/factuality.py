@@ -106,8 +106,12 @@ def _statistic(head, cues: Cues) -> str | None:
             mods = [c.lower_ for c in t.children if c.dep_ == "amod"]
             if any(m in cues.recent_periods and (m != "last" or t.tag_ == "NNS") for m in mods):
                 return "statistic"
-    if _large_count(verb, cues) and any(
-        YEAR.match(t.text) and t.dep_ == "pobj" or t.lemma_.lower() in cues.period_nouns for t in toks
+    # The count must be the event's own: its verb's participants ("15,000 fled in the wake of the murder
+    # of 21": the murder's toll is 21).
+    own = head.i == verb.i or head.dep_ == "pobj" and head.head.head.i == verb.i
+    if own and _large_count(verb, cues) and any(
+        YEAR.match(t.text) and t.dep_ == "pobj" or t.pos_ == "NOUN" and t.lemma_.lower() in cues.period_nouns
+        for t in toks
     ):
         return "statistic"  # "nearly 10,000 people were killed in the conflict in 2019"
     if perfect:
