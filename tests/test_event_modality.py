@@ -53,6 +53,8 @@ CASES = {
     "years_after": "Roughly 13,000 US troops remain in Afghanistan, 18 years after Washington invaded the country.",
     "habitual": "Police often arrest street vendors in Mumbai.",
     "vendors": "Police arrested street vendors in Mumbai on Monday.",
+    "used_to": "Police used to arrest street vendors in Mumbai.",
+    "used_force": "Security forces used excessive force to suppress a peaceful protest in Ramallah on Sunday.",
 }
 
 
@@ -159,6 +161,8 @@ def test_history_and_habits_are_no_event(events):
     assert events["anniversary"] == []
     assert events["years_after"] == []
     assert events["habitual"] == []
+    assert events["used_to"] == []
+    assert [e["event_type"] for e in events["used_force"]] == ["Protests"]  # "used force to" is no habit
     assert [e["sub_event_type"] for e in events["vendors"]] == ["Arrests"]
 
 

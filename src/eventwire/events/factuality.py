@@ -170,6 +170,8 @@ def _habitual(head, cues: Cues) -> str | None:
         if any(ch.dep_ == "advmod" and ch.lower_ in cues.habitual for ch in tok.children):
             return "habitual"
         gov = tok.head
-        if tok.dep_ == "xcomp" and gov.lemma_.lower() in ("tend", "use") and gov.tag_ in ("VBD", "VBP", "VBZ"):
-            return "habitual"  # "militants tend to attack", "police used to arrest"
+        nxt = gov.doc[gov.i + 1].lower_ if gov.i + 1 < len(gov.doc) else ""
+        if tok.dep_ == "xcomp" and gov.lemma_.lower() in ("tend", "use") and gov.tag_ in ("VBD", "VBP", "VBZ") \
+                and nxt == "to":
+            return "habitual"  # "militants tend to attack", "police used to arrest" (not "used force to")
     return None
