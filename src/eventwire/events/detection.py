@@ -50,7 +50,7 @@ def match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
 
 def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
     if reports_no_event(head, doc.article.published) is not None:
-        return None  # "did not attack", "failed to arrest", "killed so far this year": no event (modality.py)
+        return None  # "did not attack", "failed to arrest", "killed so far this year": no event (factuality.py)
     if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
         return None  # "rape allegation", "missile defence", "protest movement"
     if rule.needs == "attack_context" and not any(
