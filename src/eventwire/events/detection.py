@@ -17,7 +17,7 @@ from .arguments import (
 )
 from .candidates import VIOLENT, Candidate
 from .lexicon import Lexicon, Rule
-from .modality import modality
+from .modality import implied_agents, modality, reports_no_event, threat_venue
 from .syntax import children, clause_span, prep_objects, span_of
 
 
@@ -49,8 +49,8 @@ def match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
 
 
 def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
-    if any(c.dep_ == "neg" for c in head.children):
-        return None  # "did not attack": no event
+    if reports_no_event(head, doc.article.published) is not None:
+        return None  # "did not attack", "failed to arrest", "killed so far this year": no event (factuality.py)
     if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
         return None  # "rape allegation", "missile defence", "protest movement"
     if rule.needs == "attack_context" and not any(
@@ -76,6 +76,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             gov = head.head if head.dep_ != "pobj" else head.head.head
             if head.dep_ == "dobj":
                 subj_toks = subj_toks + children(gov, "nsubj")
+    if not actors_from(subj_toks, actors, dominant, lex):
+        subj_toks = subj_toks + implied_agents(head)  # "X claimed responsibility for shooting down" (modality.py)
     between = list(prep_objects(head, ("between",))) or (
         list(prep_objects(head.head, ("between",))) if head.dep_ == "nsubj" else []
     )
@@ -168,7 +170,11 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     # may be the day of the report rather than of the event.
     c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
     c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
-    c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex)
+    c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex, c.actor1, rule.type)
+    if c.background and implied_agents(head):
+        c.background = False  # "claimed responsibility for shooting down": what the sentence is about
+    if c.modality == "threatened":
+        c.place = threat_venue(head, c.place)  # a threat against Europe is no event in Europe (modality.py)
     if rule.type in VIOLENT:
         # The toll in the trigger's own clause (the sentence's is taken after merging, below).
         c.fatalities = fatalities(doc.article.text[clause[0]:clause[1]], lex)

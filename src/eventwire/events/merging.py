@@ -9,6 +9,8 @@ from __future__ import annotations
 from ..models import Event
 from .candidates import Candidate, actor_name, known_actor, sub_type
 
+FACTUAL = ("asserted", "reported", "claimed")  # the event happened, by someone's account
+
 
 def _day(value: str | None):
     from datetime import date
@@ -45,13 +47,26 @@ def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
     a1, b1, a2, b2 = (known_actor(a.actor1), known_actor(b.actor1), known_actor(a.actor2), known_actor(b.actor2))
     if a1 and b1 and a1 != b1 or a2 and b2 and a2 != b2:
         return False
-    # Across sentences the reports must share a named actor in the same role (or civilian victims).
-    if not (a1 and a1 == b1 or a2 and a2 == b2 or a.victim and b.victim and not (a2 or b2)):
+    # Across sentences the reports must share a named actor in the same role (or civilian victims),
+    # or be the plan and the deed at one place and date ("called for a protest in Harare on Friday").
+    deed_of_plan = ((a.modality in FACTUAL) != (b.modality in FACTUAL) and a.place is not None
+                    and b.place is not None and a.time is not None and b.time is not None)
+    if not (a1 and a1 == b1 or a2 and a2 == b2 or a.victim and b.victim and not (a2 or b2) or deed_of_plan):
         return False
     if a.place and b.place and a.place.name != b.place.name:
         return False
     return _dates_compatible(a, b)
 
+
+
+def better_modality(mod_a: str, by_a: str | None, mod_b: str, by_b: str | None) -> tuple[str, str | None]:
+    """One event told twice: a report that it happened beats a plan, threat or denial of it ("called for
+    a protest on Friday" and "thousands protested on Friday"), and a named source beats none."""
+    if mod_a not in FACTUAL and mod_b in FACTUAL:
+        return mod_b, by_b
+    if mod_a == "asserted" and mod_b in ("reported", "claimed"):
+        return mod_b, by_a or by_b
+    return mod_a, by_a or (by_b if mod_b == mod_a else None)
 
 
 def absorb(a: Candidate, b: Candidate) -> Candidate:
@@ -61,15 +76,14 @@ def absorb(a: Candidate, b: Candidate) -> Candidate:
     for f in ("actor1", "actor2"):
         if known_actor(getattr(a, f)) is None and known_actor(getattr(b, f)) is not None:
             setattr(a, f, getattr(b, f))  # a named group beats "unidentified gunmen"
-    for f in ("actor1", "actor2", "place", "time", "fatalities", "attributed_to"):
+    for f in ("actor1", "actor2", "place", "time", "fatalities"):
         if getattr(a, f) is None and getattr(b, f) is not None:
             setattr(a, f, getattr(b, f))
             if f == "time":
                 a.time_soft = b.time_soft
     if a.time_soft and b.time is not None and not b.time_soft:
         a.time, a.time_soft = b.time, False
-    if a.modality == "asserted" and b.modality in ("reported", "claimed"):
-        a.modality = b.modality
+    a.modality, a.attributed_to = better_modality(a.modality, a.attributed_to, b.modality, b.attributed_to)
     a.background = a.background and b.background
     a.victim = a.victim or b.victim
     if b.sent_start != a.sent_start:
@@ -126,7 +140,7 @@ def absorb_event(a: Event, b: Event) -> None:
         a.location = b.location
     if a.date is None and b.date is not None:
         a.date, a.date_precision = b.date, b.date_precision
-    for f in ("fatalities", "attributed_to"):
-        if getattr(a, f) is None and getattr(b, f) is not None:
-            setattr(a, f, getattr(b, f))
+    a.modality, a.attributed_to = better_modality(a.modality, a.attributed_to, b.modality, b.attributed_to)
+    if a.fatalities is None and b.fatalities is not None:
+        a.fatalities = b.fatalities
     a.confidence = max(a.confidence, b.confidence)
