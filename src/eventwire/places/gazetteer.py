@@ -18,7 +18,7 @@ from ..place_index import Entry, PlaceIndex
 from .names import is_latin, normalize
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-INDEX_VERSION = 7  # bump whenever the index layout or build rules change
+INDEX_VERSION = 8  # bump whenever the index layout or build rules change
 
 # Smallest city file read: 500 keeps small US towns (local news) within reach (measured on LGL: +0.8 points
 # acc@161 over 1000, about 40 MB more); override with EVENTWIRE_GAZETTEER_CITIES=15000|5000|1000|500 when
@@ -127,6 +127,7 @@ def _build(tier: str) -> tuple[dict[str, list[Entry]], dict[str, Any]]:
     del cities
 
     # First- and second-level divisions (provinces, US counties), generated from GeoNames.
+    level1: dict[tuple[str, str], Entry] = {}
     for row in read_tsv(DATA / "places_admin.tsv"):
         cc, full = row["country"], row["name"]
         e = Entry(None, full, float(row["lat"]), float(row["lon"]), cc, row["admin1"] or None, "admin",
@@ -134,8 +135,16 @@ def _build(tier: str) -> tuple[dict[str, list[Entry]], dict[str, Any]]:
         if cc == "US":  # counties only under their full name: bare "Henry" is a town or a person
             add(full, e)
             continue
+        if row["level"] == "1":
+            level1[(cc, full)] = e
         for name in _admin_names(full):
             add(name, e)
+    # Their ISO 3166-2 spellings, closer to news than GeoNames' ("Logar" for "Lowgar").
+    for row in read_tsv(DATA / "places_admin_aliases.tsv"):
+        e = level1.get((row["country"], row["name"]))
+        if e is not None:
+            for name in _admin_names(row["alias"]):
+                add(name, e)
 
     for code, cont in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).items():
         e = Entry(int(cont["geonameId"]), cont["asciiName"], float(cont["lat"]), float(cont["lng"]), None,

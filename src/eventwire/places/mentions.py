@@ -179,6 +179,7 @@ def find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> li
             take(Mention(s, e, normalize(text[s:e]), True, suffix))  # unknown county: state fallback
 
     # 2. Gazetteer scan of capitalised n-grams the model missed or mislabelled.
+    tagged = {m.key for m in out if not m.key.startswith("@")}
     ent_of = {}
     for ent in doc.ents:
         for t in ent:
@@ -208,8 +209,10 @@ def find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> li
             i += 1
             continue
         j, s, e, key, suffix = best
+        # One sense per discourse: a name the parser already tagged as a place here ("Logar province")
+        # is that place again when it recurs bare ("Sarkh, Logar").
         if free(s, e) and not person_word(s, e) and not _common_word(doc, i, j, lower_words) \
-                and _scan_ok(doc, gaz, i, j, key, ent_of):
+                and (key in tagged or _scan_ok(doc, gaz, i, j, key, ent_of)):
             take(Mention(s, e, key, False, suffix))
         i = j
     # 3. AP state abbreviations in datelines: "Alexandria, La." (never taken on their own).

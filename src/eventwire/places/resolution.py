@@ -139,6 +139,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
         elif e.country == "US":
             ctx.countries["US"] += n
             ctx.states[e.admin1] += 2 * n
+    own_vote: dict[str, str] = {}
     for key in by_key:
         cands = gaz.index.get(key, [])
         if key in unique or not cands:
@@ -146,6 +147,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
         countries = {e.country for e in cands}
         if len(countries) == 1 and None not in countries:  # every reading is in one country
             ctx.countries[next(iter(countries))] += 1
+            own_vote[key] = next(iter(countries))  # not evidence for the name's own plausibility
             states = {e.admin1 for e in cands if e.admin1} if countries == {"US"} else set()
             for st in states:
                 ctx.state_votes[st] += 1.0 / len(states)
@@ -155,6 +157,10 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             ctx.countries[country] += 1
             if country == "US" and admin1:
                 ctx.states[admin1] += 1
+    # What the text itself names (before any guessed town adds its country): the article's focus.
+    named = Counter(ctx.countries)
+    degraded = _degraded_keys(doc, mentions)
+    ner_keys = {m.key for m in mentions if m.from_ner}
 
     choice: dict[str, Entry] = {}
     for rnd in range(2):
@@ -168,6 +174,8 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             elif suffix in ("province", "governorate", "region", "district", "oblast", "prefecture", "state"):
                 admins = [e for e in cands if e.feature in ("admin", "region")]
                 cands = admins or cands
+            others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
+            cands = [e for e in cands if _plausible(e, key, others, gaz, key_hints, key in ner_keys, key in degraded)]
             if not cands:
                 continue
             scored = sorted(((ctx.score(e, key, gaz, key_hints), e) for e in cands), key=lambda x: -x[0])
@@ -198,6 +206,49 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
                             lon=e.lon, country=e.country, geonameid=e.geonameid, admin1=e.admin1,
                             feature=e.feature, population=e.population))
     return places
+
+
+def _degraded_keys(doc, mentions: list[Mention]) -> set[str]:
+    """Names read only in lower-case (or upper-case) text through a case-restored copy: there the parser's
+    capitals are a guess, so "sabha" of "lok sabha" or "temple" carry no evidence of being a name."""
+    if "eventwire_parsed" not in doc.user_data:
+        return set()
+    text = text_of(doc)
+    seen: dict[str, bool] = {}
+    for m in mentions:
+        t = text[m.start:m.end]
+        cased = any(c.isupper() for c in t) and any(c.islower() for c in t)
+        seen[m.key] = seen.get(m.key, False) or cased
+    return {k for k, cased in seen.items() if not cased}
+
+
+# A far town (in a country the article neither names nor borders) needs this many people to be taken on a
+# parser's place tag alone; a million when the capitals it read were restored from lower-case text.
+FAR_TOWN_MIN_POP = 100_000
+FAR_TOWN_MIN_POP_DEGRADED = 1_000_000
+
+
+def _plausible(e: Entry, key: str, named: Counter[str], gaz: Gazetteer, hints: list[tuple[str, str | None]],
+               from_ner: bool, degraded: bool) -> bool:
+    """Whether a town or division may be read at all: precision first, a far one is left out, not guessed.
+
+    When the article names countries, a town or division in none of them nor their neighbours is kept only
+    on strong evidence: no "Town, Region" pattern placing it elsewhere, a place tag from the parser and, for
+    a town, its own name (not an alternate spelling: "Sarkh" is no "Sarh") and a big population. In
+    case-restored text only a big place under its own name passes ("sabha" of "lok sabha" does not)."""
+    if e.feature not in ("city", "locality", "admin") or not e.country or not named or named[e.country]:
+        return True
+    if e.country == "US" and e.feature == "admin" and e.population == 0:
+        return True  # a US state
+    if any(gaz.neighbours.get(c, set()) & {e.country} for c in named):
+        return True
+    if hints and not any(c == e.country for c, _ in hints):
+        return False
+    if degraded:
+        return e.population >= FAR_TOWN_MIN_POP_DEGRADED and normalize(e.name) == key
+    if e.feature == "admin":  # divisions are indexed under several forms of their name
+        return from_ner
+    return from_ner and normalize(e.name) == key and e.population >= FAR_TOWN_MIN_POP
 
 
 def _county_candidates(cands: list[Entry], hints: list[tuple[str, str | None]], ctx: _Context,
