@@ -83,3 +83,14 @@ def test_far_city_named_by_the_parser_stays(nlp):
     doc = nlp("Officials in Kabul said the Afghan delegation would fly to Tokyo next week for talks.")
     places = {p.text: p.country for p in find_places(doc)}
     assert places.get("Tokyo") == "JP" and places.get("Kabul") == "AF"
+
+
+def test_bare_name_of_a_city_and_its_province_is_the_city(nlp):
+    from eventwire.places import find_places
+
+    doc = nlp("Shelling hit Aleppo overnight, Syrian monitors said. Officials in Kabul said two people died "
+              "when a bomb exploded near a market in Afghanistan.")
+    got = {p.text: p.feature for p in find_places(doc)}
+    assert got["Aleppo"] == "city" and got["Kabul"] == "city"
+    doc = nlp("A bomb exploded near a market in Kabul province, Afghan officials said.")
+    assert [(p.text, p.feature) for p in find_places(doc) if p.country == "AF"][0] == ("Kabul province", "admin")

@@ -174,6 +174,8 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             elif suffix in ("province", "governorate", "region", "district", "oblast", "prefecture", "state"):
                 admins = [e for e in cands if e.feature in ("admin", "region")]
                 cands = admins or cands
+            if suffix is None:
+                cands = _city_over_namesake_division(cands, key)
             others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
             cands = [e for e in cands if _plausible(e, key, others, gaz, key_hints, key in ner_keys, key in degraded)]
             if not cands:
@@ -206,6 +208,16 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
                             lon=e.lon, country=e.country, geonameid=e.geonameid, admin1=e.admin1,
                             feature=e.feature, population=e.population))
     return places
+
+
+def _city_over_namesake_division(cands: list[Entry], key: str) -> list[Entry]:
+    """A bare name shared by a city and the division around it ("Kabul", "Beijing", "Aleppo") is the city
+    (news writes "Kabul province" for the other); a US state is never such a division."""
+    cities = [e for e in cands if e.feature == "city" and e.population >= 100_000 and normalize(e.name) == key]
+    if not cities:
+        return cands
+    return [e for e in cands if not (e.feature == "admin" and e.population and any(
+        c.country == e.country and _dist_km((c.lat, c.lon), (e.lat, e.lon)) < 200 for c in cities))]
 
 
 def _degraded_keys(doc, mentions: list[Mention]) -> set[str]:
