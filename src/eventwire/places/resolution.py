@@ -162,12 +162,16 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
     degraded = _degraded_keys(doc, mentions)
     ner_keys = {m.key for m in mentions if m.from_ner}
 
-    choice: dict[str, Entry] = {}
+    # One sense per name and type word: "Kabul province" is the division, bare "Kabul" the city.
+    groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for idx, m in enumerate(mentions):
+        groups[(m.key, m.suffix)].append(idx)
+    choice: dict[tuple[str, str | None], Entry] = {}
     for rnd in range(2):
-        margins: dict[str, float] = {}
-        for key, idxs in by_key.items():
+        margins: dict[tuple[str, str | None], float] = {}
+        for group, idxs in groups.items():
+            key, suffix = group
             cands = list(gaz.index.get(key, []))
-            suffix = mentions[idxs[0]].suffix
             key_hints = [h for i in idxs for h in hints.get(i, [])]
             if suffix in ("county", "parish", "borough", "township"):
                 cands = _county_candidates(cands, key_hints, ctx, gaz)
@@ -181,12 +185,12 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             if not cands:
                 continue
             scored = sorted(((ctx.score(e, key, gaz, key_hints), e) for e in cands), key=lambda x: -x[0])
-            choice[key] = scored[0][1]
-            margins[key] = scored[0][0] - (scored[1][0] if len(scored) > 1 else 0.0)
+            choice[group] = scored[0][1]
+            margins[group] = scored[0][0] - (scored[1][0] if len(scored) > 1 else 0.0)
         if rnd == 0:
             # Second round: confident cities/places add their country and their point.
-            for key, e in choice.items():
-                if key in unique or margins[key] < 1.5 or e.feature == "country":
+            for (key, suffix), e in choice.items():
+                if key in unique or margins[(key, suffix)] < 1.5 or e.feature == "country":
                     continue  # an ambiguous name read as a country must not vote for itself
                 if e.country:
                     ctx.countries[e.country] += 1
@@ -201,7 +205,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
 
     places = []
     for m in mentions:
-        e = choice.get(m.key)
+        e = choice.get((m.key, m.suffix))
         if e is None:
             continue
         places.append(Place(text=text_of(doc)[m.start:m.end], start=m.start, end=m.end, name=e.name, lat=e.lat,
