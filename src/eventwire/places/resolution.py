@@ -1,5 +1,6 @@
-"""Each distinct name resolved once per article to a gazetteer entry, by a score of prior, the article's
-countries and states, "City, Region" patterns and nearness to its other places."""
+"""Each distinct name (with its type word, if any) resolved once per article to a gazetteer entry, by a score
+of prior, the article's countries and states, "City, Region" patterns and nearness to its other places;
+far places the article gives no strong evidence for are left out."""
 
 from __future__ import annotations
 
