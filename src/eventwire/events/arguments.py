@@ -7,6 +7,7 @@ from collections import Counter
 
 from ..document import Document
 from ..models import Entity, Place, Time
+from .agents import PLACEHOLDER, get_table
 from .candidates import VIOLENT, Candidate, known_actor
 from .lexicon import Lexicon
 from .syntax import actors_in, children, span_of
@@ -63,15 +64,81 @@ def is_qualifier(p: Place, doc: Document) -> bool:
 
 
 
-def event_country(c: Candidate, places: list[Place]) -> str | None:
-    """The country of the event's place, else the one most of the article's places lie in (its name)."""
+def focus_country(doc: Document, places: list[Place]) -> str | None:
+    """The country the article is about (its code): the dateline's, else one named twice or a region's.
+
+    A place named once in passing ("Germany" in a story about Gujarat, a misread "south zone") is
+    not the article's focus; a country or region named even once is, when no other country is.
+    """
+    counts = Counter(p.country for p in places if p.country)
+    if not counts:
+        return None
+    first = min(places, key=lambda p: p.start)
+    if first.country and first.start < 80 and "\n" not in doc.article.text[:first.start].strip():
+        return first.country  # the dateline ("HAYWARD, Calif. (AP) -")
+    (code, n), *rest = counts.most_common(2)
+    if rest and rest[0][1] == n:
+        return None
+    if n >= 2 or any(p.country == code and p.feature in ("country", "admin", "region") for p in places):
+        return code
+    return None
+
+
+
+def event_country(c: Candidate, places: list[Place], doc: Document | None = None) -> str | None:
+    """The country of the event's place, else the article's focus (its name)."""
     from ..actors import country_name
 
     code = c.place.country if c.place and c.place.country else None
-    if code is None:
+    if code is None and doc is not None:
+        code = focus_country(doc, places)
+    elif code is None:
         counts = Counter(p.country for p in places if p.country)
         code = counts.most_common(1)[0][0] if counts else None
     return country_name(code) if code else None
+
+
+
+def _generic(e: Entity) -> bool:
+    """A role word with no country of its own ('police', 'the army', 'protesters'), not 'Syrian army'."""
+    from ..actors import _roles
+
+    if not e.text:
+        return True
+    for pat, _name, _kind, _needs in _roles()[0]:
+        m = pat.fullmatch(e.text.strip())
+        if m:
+            return not (m.group("q") or m.group("of"))
+    return False
+
+
+_COUNTRY_SLOT = re.compile(r"^(?P<role>.+?)(?: of (?P<of>[^()]+)| \((?P<paren>[^()]+)\))?$")
+
+
+def localise(e: Entity | None, country: str | None) -> Entity | None:
+    """The actor named with the event's country when its words name none ('police' in Gujarat)."""
+    if e is None or not e.actor or PLACEHOLDER not in e.actor and not _generic(e):
+        return e
+    m = _COUNTRY_SLOT.match(e.actor)
+    if m is None:
+        return e
+    role = m.group("role")
+    if PLACEHOLDER not in e.actor and not (m.group("of") or m.group("paren")):
+        return e
+    if country is None:
+        name = role
+    elif m.group("paren") is not None or e.actor.endswith("(" + PLACEHOLDER + ")"):
+        name = f"{role} ({country})"
+    else:
+        name = f"{role} of {country}"
+    return e if name == e.actor else Entity(e.text, e.start, e.end, e.kind, name)
+
+
+
+def localise_actors(c: Candidate, doc: Document, places: list[Place]) -> None:
+    """Generic actors take the country of the event's place or the article's focus, never a passing mention."""
+    country = event_country(c, places, doc)
+    c.actor1, c.actor2 = localise(c.actor1, country), localise(c.actor2, country)
 
 
 
@@ -157,11 +224,23 @@ def pick_time(head, clause, sent, times: list[Time]) -> Time | None:
 
 
 def fatalities(sentence: str, lex: Lexicon) -> int | None:
-    for pat in lex.fatality_re:
-        m = pat.search(sentence)
-        if m:
+    """The toll a sentence gives one event, ACLED's way: the most conservative figure reported.
+
+    A number inside a breakdown ("12 killed, including 3 children") is no toll; a toll counted
+    over a period ("the toll so far rose to 500") is the sum of many events, no event's toll.
+    """
+    table = get_table()
+    low = sentence.lower()
+    found: list[int] = []
+    for k, pat in enumerate(lex.fatality_re):
+        for m in pat.finditer(sentence):
+            before = low[max(0, m.start() - 16):m.start()]
+            if any(before.rstrip(" ,").endswith(x) for x in table.count_exclusions):
+                continue
+            if k == 2 and any(p in low for p in table.period_markers):
+                continue  # "the death toll since March rose to 500"
             raw = m.group(1).lower().replace(",", "")
             n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
             if n is not None and n < 100000:
-                return n
-    return None
+                found.append(n)
+    return min(found) if found else None

@@ -6,10 +6,22 @@ import re
 
 from ..document import Document
 from ..models import Place, Time
+from .agents import (
+    arrest_has_detainee,
+    fires_shots,
+    governing_agent,
+    implicit_arrester,
+    is_aggregate,
+    modifier_agent,
+    passive_agent,
+    resolve_force,
+    role_entity,
+)
 from .arguments import (
     actors_from,
     fatalities,
     has_place_noun,
+    localise_actors,
     national_forces,
     pick_place,
     pick_time,
@@ -49,14 +61,16 @@ def match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
 
 
 def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
-    if any(c.dep_ == "neg" for c in head.children):
-        return None  # "did not attack": no event
+    if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+        return None  # "did not attack", "no arrests were made": no event
     if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
         return None  # "rape allegation", "missile defence", "protest movement"
     if rule.needs == "attack_context" and not any(
         t.lower_ in lex.attack_context or t.lemma_.lower() in lex.attack_context for t in sent if t.i != head.i
     ):
         return None  # a rocket on a launch pad is no attack
+    if rule.needs == "force" and not fires_shots(head):
+        return None  # "fired the minister", "a fire broke out"
     c = Candidate(rule, sent.start_char, sent.end_char, phrase)
     is_verb = head.pos_ == "VERB"
     subj_toks, obj_toks = [], []
@@ -94,6 +108,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     if c.actor1 is None:
         found = actors_from(subj_toks, actors, dominant, lex)
         c.actor1 = found[0] if found else None
+    if c.actor1 is None:
+        c.actor1 = implied_agent(head, is_verb, subj_toks, actors, rule.needs == "force")
     if c.actor1 is None and not is_verb:
         c.actor1 = national_forces(head, doc)
     # Who held the place taken: "captured neighbourhoods outside the Islamic State's capital".
@@ -106,6 +122,12 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             if found:
                 c.actor2 = found[0]
                 break
+    if rule.needs == "force":
+        killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", sent.text.lower()))
+        rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, lex, killing)
+        c.rule, c.killing = rule, killing
+    if rule.sub == "Arrests" and c.actor1 is None:
+        c.actor1 = implicit_arrester()  # "30 people were arrested": by the police, as ACLED codes it
     if c.actor2 is None and rule.type in VIOLENT and any(
         t.lemma_.lower() in lex.military_targets for o in obj_toks for t in o.subtree
     ):
@@ -151,6 +173,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             obj_toks, lex
         ):
             return None
+    if rule.needs == "detainee" and not arrest_has_detainee(head, obj_toks, actors, lex):
+        return None  # "arrest warrant", "resisted arrest": no one taken
     if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
         return None
     if rule.needs == "actor_and_place" and c.place is None:
@@ -167,13 +191,29 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
     # may be the day of the report rather than of the event.
     c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
+    if is_aggregate(head, c.time is not None and len(c.time.value or "") >= 10):
+        return None  # "other protests were held last year": several past events, none of them told
     c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
     c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex)
     if rule.type in VIOLENT:
         # The toll in the trigger's own clause (the sentence's is taken after merging, below).
         c.fatalities = fatalities(doc.article.text[clause[0]:clause[1]], lex)
+    localise_actors(c, doc, places)
     if rule.type == "Protests":
         low = sent.text.lower()
-        c.intervention = any(sig in low for sig in lex.protest_signals)
+        c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):
+    """A doer the actor stage did not name: a force word as subject, on the event noun, or on its light verb."""
+    for tok in subj_toks:
+        e = role_entity(tok, actors)
+        if e is not None:
+            return e
+    if is_verb:
+        return passive_agent(head, actors) if any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children) else None
+    # The doer of the verb a weapon is used with ("lobbed tear gas shells"); other event nouns keep
+    # the light-verb rule above ("launched an attack").
+    return modifier_agent(head, actors) or (governing_agent(head, actors) if force else None)

@@ -12,7 +12,7 @@ from .candidates import Candidate, actor_name, confidence, sub_type
 
 def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
     """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)'."""
-    country = event_country(c, doc.places)
+    country = event_country(c, doc.places, doc)
     return f"{who} ({country})" if country else who
 
 
