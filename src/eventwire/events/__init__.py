@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from ..document import Document
 from ..models import Event
-from .arguments import credit_claimant, dominant_armed_group, fatalities, is_qualifier
-from .candidates import ACTOR_KINDS, VIOLENT, Candidate, confidence
+from .arguments import credit_claimant, dateline_place, dominant_armed_group, fatalities, is_qualifier
+from .candidates import ACTOR_KINDS, VIOLENT, Candidate, confidence, sub_type
 from .classify import refine_types
+from .detected import predicate, sentence_support, sure
 from .detection import candidate, match_triggers
 from .lexicon import Lexicon, Rule, get_lexicon
 from .merging import merge
@@ -46,21 +47,53 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
     dominant = dominant_armed_group(actors)
     places = [p for p in doc.places if not is_qualifier(p, doc)]
     cands: list[Candidate] = []
-    for sent in sp.sents:
-        for head, rule, phrase in match_triggers(sent, lex, doc.times):
-            c = candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex)
+    sents = list(sp.sents)
+    support = sentence_support(doc, sents)
+    for sent in sents:
+        sup = support.get(sent.start_char)
+        matches = list(match_triggers(sent, lex, doc.times))
+        found = []
+        for head, rule, phrase in matches:
+            c = candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex, supported=sure(sup))
             if c is not None:
-                cands.append(c)
+                found.append(c)
+        if not found and sure(sup, "alone"):
+            # The detector reads an event the lexicon's triggers did not name: its sub-type, with
+            # arguments read around the sentence's predicate.
+            c = candidate(*predicate(sent, matches, sup), sent, doc, actors, places, dominant, lex, supported=True)
+            if c is not None:
+                c.refined = (sup.event_type, sup.sub_event_type)
+                found.append(c)
+        for c in found:
+            c.support = sup.prob if sure(sup) else None
+        cands += found
     # One sentence's several words for one event first; then drop weak candidates, so that
     # they cannot lend a place or date to others; then the same event across sentences.
     credit_claimant(doc, cands, actors, lex)
-    merged = merge(cands, same_sentence_only=True)
+    # Coordinated predicates are several events ("police arrested 4,000 rioters and shot dead 98"):
+    # an arrest and a killing in one sentence are not one event's two words.
+    merged = by_predicate(cands, lambda group: merge(group, same_sentence_only=True))
     per_sentence = Counter(c.sent_start for c in merged)
     for c in merged:
         # A toll the parse did not tie to a clause belongs to the sentence's one event, if it has one.
         if c.fatalities is None and c.rule.type in VIOLENT and per_sentence[c.sent_start] == 1:
             c.fatalities = fatalities(doc.article.text[c.sent_start:c.sent_end], lex)
-    strong = [c for c in merged if confidence(c) >= min_confidence]
+    # The dateline is the place of an event whose own clause names none (ACLED's location of
+    # last resort): it counts as a coarse place for the confidence and is filled in last, so that
+    # it never keeps two reports of one event apart.
+    home = dateline_place(doc, places)
+    strong = [c for c in merged if confidence(c) + (0.05 if c.place is None and home else 0.0) >= min_confidence]
     if classify:
         strong = refine_types(doc, strong, classifier)
-    return [to_event(c, doc) for c in merge(strong)]
+    events = by_predicate(strong, merge)
+    for c in events:
+        if c.place is None and home is not None:
+            c.place, c.place_soft = home, True
+    return [to_event(c, doc) for c in events]
+
+
+def by_predicate(cands: list[Candidate], merge_group) -> list[Candidate]:
+    """Merge arrests with arrests and the rest with the rest: "arrested 300 and shot dead four" is two events."""
+    arrests = [c for c in cands if sub_type(c)[1] == "Arrests"]
+    others = [c for c in cands if sub_type(c)[1] != "Arrests"]
+    return sorted(merge_group(arrests) + merge_group(others), key=lambda c: c.sent_start)

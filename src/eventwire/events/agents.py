@@ -34,6 +34,8 @@ class ArgTable:
     aggregate_determiners: frozenset
     count_exclusions: tuple[str, ...]
     period_markers: tuple[str, ...]
+    toll_period_markers: tuple[str, ...]
+    killing_phrases: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +48,8 @@ def get_table() -> ArgTable:
         {k: tuple(v) for k, v in t["crowd_names"].items()}, frozenset(t["mob_words"]),
         frozenset(t["disperse_verbs"]), frozenset(t["shot_objects"]), frozenset(t["detainee_nouns"]),
         frozenset(t["arrest_light_verbs"]), frozenset(t["aggregate_determiners"]),
-        tuple(t["count_exclusions"]), tuple(t["period_markers"]),
+        tuple(t["count_exclusions"]), tuple(t["period_markers"]), tuple(t["toll_period_markers"]),
+        tuple(t["killing_phrases"]),
     )
 
 
@@ -117,6 +120,8 @@ def passive_agent(head, actors: list[Entity]) -> Entity | None:
     """'killed in police firing', 'injured during a police lathi-charge': the force names the doer."""
     for p in prep_objects(head, ("in", "during", "after")):
         e = modifier_agent(p, actors)
+        if e is None and any(c.dep_ in ("acl", "compound") for c in p.children):
+            e = role_entity(p, actors)  # "killed in police firing" parsed as "police" with "firing" on it
         if e is not None:
             return e
     return None
@@ -161,9 +166,10 @@ def fires_shots(head) -> bool:
     if any(t.lower_ in table.shot_objects or t.lemma_.lower() in table.shot_objects
            for o in children(head, "dobj") for t in o.subtree):
         return True
-    preps = {c.lower_ for c in head.children if c.dep_ == "prep"}
-    if preps & {"at", "on", "upon", "into", "towards", "in"}:
-        return True
+    if any(p.ent_type_ not in ("DATE", "TIME") for p in prep_objects(head, ("at", "on", "upon", "into", "towards"))):
+        return True  # "fired at the mob", not "fired ... on Monday"
+    if any(p.lower_ == "air" for p in prep_objects(head, ("in", "into"))):
+        return True  # "fired in the air"
     return not children(head, "dobj")  # "police fired", "troops fired, killing two"
 
 
@@ -205,8 +211,8 @@ def force_target(head, sent) -> tuple[str | None, object]:
     return None, None
 
 
-def resolve_force(head, sent, actor1: Entity | None, actor2: Entity | None, actors: list[Entity], lex,
-                  killing: bool) -> tuple[Rule, Entity | None, Entity | None, bool]:
+def resolve_force(head, sent, actor1: Entity | None, actor2: Entity | None, actors: list[Entity],
+                  rank: int) -> tuple[Rule, Entity | None, Entity | None, bool]:
     """A force trigger's ACLED type from its target, and the actors in ACLED's order.
 
     Returns (rule, actor1, actor2, is_protest). A protest crowd met with force is a protest with
@@ -222,7 +228,7 @@ def resolve_force(head, sent, actor1: Entity | None, actor2: Entity | None, acto
         if subj:
             name, ck = table.crowd_names["riot"]
             crowd = actors_in(actors, span_of(subj[0]))
-            return Rule(head.text, "Riots", "Violent demonstration", None, 4), (
+            return Rule(head.text, "Riots", "Violent demonstration", None, rank), (
                 crowd[0] if crowd else _entity(subj[0], name, ck)), actor2, False
     words = {t.lower_ for t in head.subtree} | {head.lower_}
     police_only = bool(words & table.police_weapons) or head.lemma_.lower() in table.police_weapons
@@ -235,7 +241,6 @@ def resolve_force(head, sent, actor1: Entity | None, actor2: Entity | None, acto
         if crowd is None or crowd == actor1:
             name, ck = table.crowd_names[kind]
             crowd = _entity(target, name, ck)
-    rank = 4
     if kind == "protest":
         return Rule(head.text, "Protests", "Peaceful protest", None, rank), crowd, actor1, True
     if kind == "riot":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..document import Document
 from ..models import Entity, Place, Time
@@ -82,6 +83,17 @@ def focus_country(doc: Document, places: list[Place]) -> str | None:
     if n >= 2 or any(p.country == code and p.feature in ("country", "admin", "region") for p in places):
         return code
     return None
+
+
+
+def dateline_place(doc: Document, places: list[Place]) -> Place | None:
+    """The place of the dateline ("HAYWARD, Calif. (AP) -", "ahmedabad:"), the article's own place."""
+    text = doc.article.text
+    first = min(places, key=lambda p: p.start, default=None)
+    if first is None or first.start > 40 or text[:first.start].strip():
+        return None
+    after = text[first.end:first.end + 40]
+    return first if re.match(r"^\s*(?:,[^\n]{0,30}?)?\s*(?:\(\w+\)\s*)?[–—:-]", after) else None
 
 
 
@@ -232,15 +244,34 @@ def fatalities(sentence: str, lex: Lexicon) -> int | None:
     table = get_table()
     low = sentence.lower()
     found: list[int] = []
+    if any(re.search(r"\b" + re.escape(p) + r"\b", low) for p in table.period_markers):
+        return None  # "2,500 civilians have been killed so far this year"
     for k, pat in enumerate(lex.fatality_re):
         for m in pat.finditer(sentence):
             before = low[max(0, m.start() - 16):m.start()]
             if any(before.rstrip(" ,").endswith(x) for x in table.count_exclusions):
                 continue
-            if k == 2 and any(p in low for p in table.period_markers):
+            if k == 2 and any(re.search(r"\b" + re.escape(p) + r"\b", low) for p in table.toll_period_markers):
                 continue  # "the death toll since March rose to 500"
-            raw = m.group(1).lower().replace(",", "")
-            n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
-            if n is not None and n < 100000:
+            n = _count(m.group(1), lex)
+            if n is not None:
                 found.append(n)
+    # "shot dead four men": a killing verb's counted object.
+    for m in _killing_re(table.killing_phrases, tuple(lex.number_words)).finditer(sentence):
+        n = _count(m.group(1), lex)
+        if n is not None:
+            found.append(n)
     return min(found) if found else None
+
+
+def _count(raw: str, lex: Lexicon) -> int | None:
+    raw = raw.lower().replace(",", "")
+    n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
+    return n if n is not None and n < 100000 else None
+
+
+@lru_cache(maxsize=1)
+def _killing_re(phrases: tuple[str, ...], words: tuple[str, ...]) -> re.Pattern:
+    num = r"(\d[\d,]*|" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")"
+    verbs = "|".join(re.escape(p) for p in phrases)
+    return re.compile(r"\b(?:" + verbs + r")\s+(?:at least\s+|some\s+|about\s+)?" + num + r"\b", re.I)

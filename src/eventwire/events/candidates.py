@@ -22,6 +22,7 @@ class Candidate:
     actor2: Entity | None = None
     victim: bool = False
     place: Place | None = None
+    place_soft: bool = False  # the article's dateline, not a place the event's clause names
     near: bool = False
     time: Time | None = None
     background: bool = False
@@ -32,6 +33,7 @@ class Candidate:
     time_soft: bool = False  # the date may be the report's, not the event's
     intervention: bool = False  # a protest met with force (tear gas, arrests, shots)
     killing: bool = False  # someone was killed in the same sentence
+    support: float | None = None  # the detector's probability that the sentence reports an event
     refined: tuple[str, str] | None = None  # (type, sub-type) the sentence classifier chose over the trigger's
 
 
@@ -73,10 +75,12 @@ def confidence(c: Candidate) -> float:
     score += 0.2 if c.actor1 else 0.0
     score += 0.1 if c.actor2 else 0.0
     if c.place:
-        score += 0.15 if c.place.feature in ("city", "locality", "admin") else 0.05
+        score += 0.15 if c.place.feature in ("city", "locality", "admin") and not c.place_soft else 0.05
     score += 0.15 if c.time else 0.0
     if c.background and not c.time:
         score -= 0.3  # a background fact with no date cannot be placed in time
     if c.modality == "hypothetical":
         score -= 0.1
+    if c.support is not None:
+        score += 0.2  # the trained detector reads an event in the sentence, whatever the parse found
     return round(max(0.0, min(1.0, score)), 2)

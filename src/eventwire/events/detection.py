@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..document import Document
 from ..models import Place, Time
@@ -60,7 +61,13 @@ def match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
 
 
 
-def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
+def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex,
+              supported: bool = False) -> Candidate | None:
+    """The event one trigger names, with its arguments; None when it names none.
+
+    ``supported``: the detector is sure the sentence reports an event, so a trigger whose usual
+    argument (an actor, a detainee, a place) is missing still names it.
+    """
     if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in head.children):
         return None  # "did not attack", "no arrests were made": no event
     if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
@@ -79,6 +86,12 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         obj_toks = children(head, "dobj", "nsubjpass", "attr")
         if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
             subj_toks = children(head.head, "nsubj")
+        if rule.type in VIOLENT and head.tag_ in ("VBN", "VBD") and not children(head, "dobj", "aux", "auxpass"):
+            # "4 policemen and 4 civilians also killed": a counted subject of a bare participle is
+            # its victim (the headline and list style drops "were").
+            counted = [t for t in subj_toks if t.like_num or any(x.dep_ == "nummod" for x in t.children)]
+            subj_toks = [t for t in subj_toks if t not in counted]
+            obj_toks = obj_toks + counted
     else:
         # "the massacre of 22 civilians by ADF terrorists": by names the doer, of the victims;
         # "the shelling carried out by the militia": so does the agent of a participle.
@@ -123,9 +136,9 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
                 c.actor2 = found[0]
                 break
     if rule.needs == "force":
-        killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", sent.text.lower()))
-        rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, lex, killing)
-        c.rule, c.killing = rule, killing
+        rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, rule.rank)
+        c.rule = rule
+        c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", sent.text.lower()))
     if rule.sub == "Arrests" and c.actor1 is None:
         c.actor1 = implicit_arrester()  # "30 people were arrested": by the police, as ACLED codes it
     if c.actor2 is None and rule.type in VIOLENT and any(
@@ -173,21 +186,12 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             obj_toks, lex
         ):
             return None
-    if rule.needs == "detainee" and not arrest_has_detainee(head, obj_toks, actors, lex):
-        return None  # "arrest warrant", "resisted arrest": no one taken
-    if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
+    if not supported and not arguments_suffice(c, rule, head, obj_toks, sent, actors, lex):
         return None
-    if rule.needs == "actor_and_place" and c.place is None:
-        return None
-    if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
-        return None
-    if rule.needs == "protest" and head.lemma_.lower() not in ("protest", "demonstration", "demonstrate"):
-        # "rally", "march": only with protesters named ("Trump spoke at a rally" is no protest).
-        in_sent = [e for e in actors if sent.start_char <= e.start < sent.end_char]
-        if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
-            return None
 
     c.time = pick_time(head, clause, sent, doc.times)
+    if c.time is not None and "T" in (c.time.value or "")[:11]:
+        c.time = replace(c.time, value=c.time.value[:10])  # the event's day, not the hour of one report
     # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
     # may be the day of the report rather than of the event.
     c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
@@ -213,7 +217,27 @@ def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):
         if e is not None:
             return e
     if is_verb:
+        if head.dep_ == "acl" and force:
+            return role_entity(head.head, actors)  # "police firing" read as "police" with a participle
         return passive_agent(head, actors) if any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children) else None
     # The doer of the verb a weapon is used with ("lobbed tear gas shells"); other event nouns keep
     # the light-verb rule above ("launched an attack").
     return modifier_agent(head, actors) or (governing_agent(head, actors) if force else None)
+
+
+def arguments_suffice(c: Candidate, rule: Rule, head, obj_toks, sent, actors, lex) -> bool:
+    """The arguments the trigger needs to name an event (its 'needs' in the lexicon) are there."""
+    if rule.needs == "detainee" and not arrest_has_detainee(head, obj_toks, actors, lex):
+        return False  # "arrest warrant", "resisted arrest": no one taken
+    if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
+        return False
+    if rule.needs == "actor_and_place" and c.place is None:
+        return False
+    if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
+        return False
+    if rule.needs == "protest" and head.lemma_.lower() not in ("protest", "demonstration", "demonstrate"):
+        # "rally", "march": only with protesters named ("Trump spoke at a rally" is no protest).
+        in_sent = [e for e in actors if sent.start_char <= e.start < sent.end_char]
+        if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
+            return False
+    return True

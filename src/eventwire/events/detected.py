@@ -1,0 +1,74 @@
+"""The sentence detector's say (``doc.detections``): events where the lexicon found none, support where it did.
+
+The detector (a pipeline component before this stage) gives each sentence it reads as reporting a
+happening a CASE 2021 code and a calibrated probability. A code of one of the 25 ACLED sub-types
+(data/event_types.json) makes the sentence an event of that sub-type even when no lexicon trigger
+survives: its arguments come from the parse around the sentence's predicate (the lexicon's trigger
+when the sentence has one, else the sentence's root) by the same readers as a trigger's. A lexicon
+candidate in a sentence the detector is sure of may lack the actor its trigger otherwise needs.
+Thresholds are in data/event_arguments.json ("detector").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..document import Document
+from ..reading.tables import load_table
+from .lexicon import Rule
+
+
+@dataclass(frozen=True)
+class Support:
+    prob: float  # calibrated P(the sentence reports an event)
+    label: str  # CASE 2021 code
+    event_type: str | None  # ACLED type of the code (None: DIPLO, ATTRIB, disasters, organised crime)
+    sub_event_type: str | None
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, float]:
+    return load_table("event_arguments.json")["detector"]
+
+
+@lru_cache(maxsize=1)
+def _label_map() -> dict[str, tuple[str | None, str | None]]:
+    from ..event_types import label_map
+
+    return label_map()
+
+
+def sentence_support(doc: Document, sents) -> dict[int, Support]:
+    """The detector's most probable reading of each spaCy sentence it overlaps (by sentence start)."""
+    out: dict[int, Support] = {}
+    if not doc.detections:
+        return out
+    names = _label_map()
+    for sent in sents:
+        a, b = sent.start_char, sent.end_char
+        over = [d for d in doc.detections if d.start < b and a < d.end]
+        if not over:
+            continue
+        d = max(over, key=lambda d: (d.prob * d.label_prob, min(b, d.end) - max(a, d.start)))
+        etype, sub = names.get(d.label, (None, None))
+        out[a] = Support(d.prob * d.label_prob, d.label, etype, sub)
+    return out
+
+
+def sure(s: Support | None, key: str = "support") -> bool:
+    """The detector reads an ACLED event in the sentence with at least the ``key`` threshold."""
+    return s is not None and s.event_type is not None and s.prob >= thresholds()[key]
+
+
+def predicate(sent, matches, s: Support):
+    """(head token, rule, phrase) for a detected event: a lexicon trigger of its type, else the root."""
+    same = [m for m in matches if m[1].type == s.event_type]
+    if same:
+        head, rule, phrase = max(same, key=lambda m: m[1].rank)
+        return head, Rule(rule.phrase, s.event_type, s.sub_event_type, None, rule.rank), phrase
+    root = sent.root
+    verbs = [t for t in sent if t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "conj")]
+    if root.pos_ != "VERB" and verbs:
+        root = verbs[0]
+    return root, Rule(s.label.lower(), s.event_type, s.sub_event_type, None, 1), root.text
