@@ -137,8 +137,8 @@ def test_no_arrests_made_is_no_arrest(records):
 @pytest.fixture(scope="module")
 def pages() -> dict[str, dict]:
     files = {p.name[:8]: p for p in PAGES.glob("*.html.gz")}
-    wanted = [files[k] for k in ("5caf91b8", "7de52419") if k in files]
-    if len(wanted) < 2:
+    wanted = [files[k] for k in ("5caf91b8", "7de52419", "4a44ab3e") if k in files]
+    if len(wanted) < 3:
         pytest.skip("sample pages are not here")
     out = subprocess.run([sys.executable, "-m", "eventwire", "extract", *map(str, wanted)],
                          capture_output=True, text=True, timeout=600)
@@ -157,8 +157,27 @@ def test_the_train_stabbing_is_an_attack_on_a_civilian_that_day(pages):
     assert ev["location"]["name"] == "Hayward"
 
 
-def test_past_protests_named_in_passing_are_not_the_teachers_protest(pages):
-    assert not any(e["location"] and e["location"]["name"] == "West Virginia" for e in pages["7de52419"]["events"])
+def test_the_teachers_protest_is_that_day_in_indianapolis_not_last_year_elsewhere(pages):
+    evs = pages["7de52419"]["events"]
+    assert not any(e["location"] and e["location"]["name"] == "West Virginia" for e in evs)
+    protests = [e for e in evs if e["event_type"] == "Protests"]
+    assert len(protests) == 1, evs
+    ev = protests[0]
+    assert (ev["sub_event_type"], ev["modality"], ev["date"]) == ("Peaceful protest", "asserted", "2019-11-19")
+    assert ev["actor1"] == "Protesters (the United States)"
+    assert ev["location"]["name"] == "Indianapolis"
+
+
+def test_the_headline_names_who_the_lead_only_counts(pages):
+    # Headline: "3 pro-Morales demonstrators killed in clashes with Bolivia's police & soldiers ...";
+    # lead: "In addition to the three fatalities at a fuel plant on Tuesday, ...".
+    evs = pages["4a44ab3e"]["events"]
+    assert len(evs) == 1, evs
+    ev = evs[0]
+    assert (ev["event_type"], ev["sub_event_type"]) == ("Protests", "Excessive force against protesters")
+    assert (ev["actor1"], ev["actor2"]) == ("Protesters (Bolivia)", "Police Forces of Bolivia")
+    assert (ev["date"], ev["fatalities"]) == ("2019-11-19", 3)
+    assert ev["evidence"].startswith("In addition to the three fatalities")
 
 
 # ---- the detector's sentences -----------------------------------------------------------------

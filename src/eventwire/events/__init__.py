@@ -26,6 +26,7 @@ from .candidates import ACTOR_KINDS, VIOLENT, Candidate, confidence, sub_type
 from .classify import refine_types
 from .detected import predicate, sentence_support, sure
 from .detection import candidate, match_triggers
+from .headline import anchor_headline
 from .lexicon import Lexicon, Rule, get_lexicon
 from .merging import merge
 from .records import to_event
@@ -67,6 +68,9 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         for c in found:
             c.support = sup.prob if sure(sup) else None
         cands += found
+    lead = anchor_headline(doc, cands, places, lex)
+    if lead is not None:
+        cands.insert(0, lead)  # first: the headline's reading leads its sentence's merge
     # One sentence's several words for one event first; then drop weak candidates, so that
     # they cannot lend a place or date to others; then the same event across sentences.
     credit_claimant(doc, cands, actors, lex)
@@ -84,7 +88,9 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
     home = dateline_place(doc, places)
     strong = [c for c in merged if confidence(c) + (0.05 if c.place is None and home else 0.0) >= min_confidence]
     if classify:
-        strong = refine_types(doc, strong, classifier)
+        # The classifier reads the lead sentence alone; a headline-anchored event's type is the headline's.
+        strong = refine_types(doc, [c for c in strong if not c.headline], classifier) + [
+            c for c in strong if c.headline]
     events = by_predicate(strong, merge)
     for c in events:
         if c.place is None and home is not None:

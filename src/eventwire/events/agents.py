@@ -17,6 +17,7 @@ from .lexicon import Rule
 from .syntax import actors_in, children, prep_objects, span_of
 
 PLACEHOLDER = "{country}"  # filled with the event's country when the record is written
+CLASH_NOUNS = frozenset({"clash", "skirmish", "confrontation", "fighting", "battle", "encounter"})
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ def passive_agent(head, actors: list[Entity]) -> Entity | None:
         e = modifier_agent(p, actors)
         if e is None and any(c.dep_ in ("acl", "compound") for c in p.children):
             e = role_entity(p, actors)  # "killed in police firing" parsed as "police" with "firing" on it
+        if e is None and p.lemma_.lower() in CLASH_NOUNS:
+            # "killed in clashes with police": the other side of the clash did the killing.
+            e = next((x for w in prep_objects(p, ("with",)) for x in (role_entity(w, actors),) if x), None)
         if e is not None:
             return e
     return None

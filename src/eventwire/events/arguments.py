@@ -111,38 +111,34 @@ def event_country(c: Candidate, places: list[Place], doc: Document | None = None
 
 
 
-def _generic(e: Entity) -> bool:
-    """A role word with no country of its own ('police', 'the army', 'protesters'), not 'Syrian army'."""
+def _template(e: Entity) -> str | None:
+    """The actor's name with a slot for the country, when its words name none: 'police', 'the army'.
+
+    'Syrian army' and named groups have none: their country is their own.
+    """
+    if PLACEHOLDER in (e.actor or ""):
+        return e.actor
     from ..actors import _roles
 
-    if not e.text:
-        return True
-    for pat, _name, _kind, _needs in _roles()[0]:
+    for pat, name, _kind, _needs in _roles()[0]:
         m = pat.fullmatch(e.text.strip())
         if m:
-            return not (m.group("q") or m.group("of"))
-    return False
+            return None if m.group("q") or m.group("of") or m.group("pro") else name
+    return None
 
-
-_COUNTRY_SLOT = re.compile(r"^(?P<role>.+?)(?: of (?P<of>[^()]+)| \((?P<paren>[^()]+)\))?$")
 
 
 def localise(e: Entity | None, country: str | None) -> Entity | None:
     """The actor named with the event's country when its words name none ('police' in Gujarat)."""
-    if e is None or not e.actor or PLACEHOLDER not in e.actor and not _generic(e):
+    if e is None or not e.actor:
         return e
-    m = _COUNTRY_SLOT.match(e.actor)
-    if m is None:
+    template = _template(e)
+    if template is None or PLACEHOLDER not in template:
         return e
-    role = m.group("role")
-    if PLACEHOLDER not in e.actor and not (m.group("of") or m.group("paren")):
-        return e
-    if country is None:
-        name = role
-    elif m.group("paren") is not None or e.actor.endswith("(" + PLACEHOLDER + ")"):
-        name = f"{role} ({country})"
+    if country:
+        name = template.replace(PLACEHOLDER, country)
     else:
-        name = f"{role} of {country}"
+        name = template.replace(" of " + PLACEHOLDER, "").replace(" (" + PLACEHOLDER + ")", "")
     return e if name == e.actor else Entity(e.text, e.start, e.end, e.kind, name)
 
 

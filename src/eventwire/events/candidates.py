@@ -33,6 +33,7 @@ class Candidate:
     time_soft: bool = False  # the date may be the report's, not the event's
     intervention: bool = False  # a protest met with force (tear gas, arrests, shots)
     killing: bool = False  # someone was killed in the same sentence
+    headline: bool = False  # read from the headline, anchored in the lead (its type is the headline's)
     support: float | None = None  # the detector's probability that the sentence reports an event
     refined: tuple[str, str] | None = None  # (type, sub-type) the sentence classifier chose over the trigger's
 
@@ -55,6 +56,8 @@ def sub_type(c: Candidate) -> tuple[str, str]:
     if sub == "TERRITORY":
         kind = c.actor1.kind if c.actor1 else None
         sub = "Government regains territory" if kind in GOVERNMENT_KINDS else "Non-state actor overtakes territory"
+    if etype == "Violence against civilians" and forces_on_protesters(c):
+        etype, sub = "Protests", "Excessive force against protesters"  # protesters killed by police or troops
     if etype == "Violence against civilians" and c.actor2 is not None and c.actor2.kind != "other" and not c.victim:
         etype, sub = "Battles", "Armed clash"  # armed on both sides: a battle, not violence against civilians
     if etype == "Protests" and (c.fatalities or c.killing):
@@ -67,6 +70,13 @@ def sub_type(c: Candidate) -> tuple[str, str]:
     if c.modality == "threatened":
         etype, sub = "Strategic developments", "Other"  # a threat is not the attack it threatens
     return etype, sub
+
+
+
+def forces_on_protesters(c: Candidate) -> bool:
+    """The state's forces act against protesters (ACLED codes the protesters actor1 then)."""
+    return (c.actor1 is not None and c.actor1.kind in GOVERNMENT_KINDS and c.actor2 is not None
+            and (c.actor2.actor or "").startswith("Protesters"))
 
 
 

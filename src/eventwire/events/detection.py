@@ -68,14 +68,16 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     ``supported``: the detector is sure the sentence reports an event, so a trigger whose usual
     argument (an actor, a detainee, a place) is missing still names it.
     """
-    if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in head.children):
-        return None  # "did not attack", "no arrests were made": no event
+    if any(c.dep_ == "neg" for c in head.children):
+        return None  # "did not attack": no event
     if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
         return None  # "rape allegation", "missile defence", "protest movement"
     if rule.needs == "attack_context" and not any(
         t.lower_ in lex.attack_context or t.lemma_.lower() in lex.attack_context for t in sent if t.i != head.i
     ):
         return None  # a rocket on a launch pad is no attack
+    if head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+        return None  # "no arrests were made", "no firing took place"
     if rule.needs == "force" and not fires_shots(head):
         return None  # "fired the minister", "a fire broke out"
     c = Candidate(rule, sent.start_char, sent.end_char, phrase)
@@ -86,6 +88,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         obj_toks = children(head, "dobj", "nsubjpass", "attr")
         if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
             subj_toks = children(head.head, "nsubj")
+        if head.tag_ == "VBN" and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
+            obj_toks = obj_toks + [head.head]  # "demonstrators killed in clashes": the noun is its object
         if rule.type in VIOLENT and head.tag_ in ("VBN", "VBD") and not children(head, "dobj", "aux", "auxpass"):
             # "4 policemen and 4 civilians also killed": a counted subject of a bare participle is
             # its victim (the headline and list style drops "were").
@@ -219,7 +223,9 @@ def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):
     if is_verb:
         if head.dep_ == "acl" and force:
             return role_entity(head.head, actors)  # "police firing" read as "police" with a participle
-        return passive_agent(head, actors) if any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children) else None
+        passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ in ("nsubjpass", "auxpass")
+                                                                 for c in head.children)
+        return passive_agent(head, actors) if passive else None
     # The doer of the verb a weapon is used with ("lobbed tear gas shells"); other event nouns keep
     # the light-verb rule above ("launched an attack").
     return modifier_agent(head, actors) or (governing_agent(head, actors) if force else None)
