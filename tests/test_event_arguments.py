@@ -39,6 +39,11 @@ TEXTS = {
                    "been killed in Darfur so far this year.\n",
     "aggregate": "Published 6 May 2022\n\nOther nurse protests were held last year in Ohio, Texas and Georgia.\n",
     "dismissal": "Published 6 May 2022\n\nThe bank fired its chief executive in Lagos on Monday.\n",
+    "headline": "Published 6 May 2022\n\nFive protesters shot dead by police in Mandalay\n\nIn addition to the five "
+                "deaths near the market in Mandalay on Sunday, dozens were injured, a rights group said.\n\n"
+                "The city was quiet on Monday.\n",
+    "headline_elsewhere": "Published 6 May 2022\n\nPolice shoot dead two robbers in Lagos\n\nThe governor opened a "
+                          "new bridge in Lagos on Monday.\n\nTraffic was heavy on Tuesday.\n",
     "no_arrest": "Published 6 May 2022\n\nThe police were at the scene in Lahore on Monday but no arrests were "
                  "made.\n",
 }
@@ -130,6 +135,18 @@ def test_firing_someone_from_a_job_is_no_violence(records):
 
 def test_no_arrests_made_is_no_arrest(records):
     assert events(records, "no_arrest") == []
+
+
+def test_the_headline_gives_the_actors_of_the_lead_that_only_counts_the_dead(records):
+    ev = only(records, "headline")
+    assert (ev["event_type"], ev["sub_event_type"]) == ("Protests", "Excessive force against protesters")
+    assert (ev["actor1"], ev["actor2"]) == ("Protesters (Myanmar)", "Police Forces of Myanmar")
+    assert (ev["date"], ev["fatalities"]) == ("2022-05-01", 5)
+    assert ev["evidence"].startswith("In addition to the five deaths")
+
+
+def test_a_headline_event_the_lead_does_not_tell_is_no_event(records):
+    assert events(records, "headline_elsewhere") == []  # the record cites the body, which says nothing of it
 
 
 # ---- the bundled sample's news pages ------------------------------------------------------------

@@ -88,6 +88,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         obj_toks = children(head, "dobj", "nsubjpass", "attr")
         if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
             subj_toks = children(head.head, "nsubj")
+        if head.dep_ == "conj" and not obj_toks and not subj_toks:
+            obj_toks = children(head.head, "nsubjpass")  # "were burnt alive and two killed"
         if head.tag_ == "VBN" and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
             obj_toks = obj_toks + [head.head]  # "demonstrators killed in clashes": the noun is its object
         if rule.type in VIOLENT and head.tag_ in ("VBN", "VBD") and not children(head, "dobj", "aux", "auxpass"):
@@ -157,6 +159,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         c.victim = True
     c.victim = c.victim or any(t.lemma_.lower() in lex.victim_nouns or t.lower_ in lex.victim_nouns
                    for g in (obj_toks,) for tok in g for t in tok.subtree)
+    # "two killed", "killed 5": a counted object of a killing is its victims.
+    c.victim = c.victim or rule.type in VIOLENT and any(t.like_num for t in obj_toks)
 
     # Relative clauses: "Raqqa, which IS seized in 2014" -> the antecedent is the object/place.
     antecedent = None
@@ -201,7 +205,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
     if is_aggregate(head, c.time is not None and len(c.time.value or "") >= 10):
         return None  # "other protests were held last year": several past events, none of them told
-    c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
+    c.background = (head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
+                    ) and not told_here(head, rule)
     c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex)
     if rule.type in VIOLENT:
         # The toll in the trigger's own clause (the sentence's is taken after merging, below).
@@ -247,3 +252,17 @@ def arguments_suffice(c: Candidate, rule: Rule, head, obj_toks, sent, actors, le
         if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
             return False
     return True
+
+
+def told_here(head, rule: Rule) -> bool:
+    """A subordinate trigger that still tells the sentence's event, not a background fact.
+
+    "four persons were killed when police opened fire" (a when/while/as clause), "one person killed
+    in police firing" (a counted noun's participle, the headline style), "police firing" (read as
+    "police" with a participle on it).
+    """
+    if head.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in ("when", "while", "as", "after") for c in head.children)
+    if head.dep_ == "acl" and head.tag_ == "VBN":
+        return head.head.like_num or any(c.dep_ == "nummod" for c in head.head.children)
+    return head.dep_ == "acl" and rule.needs == "force"
