@@ -44,6 +44,9 @@ TEXTS = {
                 "The city was quiet on Monday.\n",
     "headline_elsewhere": "Published 6 May 2022\n\nPolice shoot dead two robbers in Lagos\n\nThe governor opened a "
                           "new bridge in Lagos on Monday.\n\nTraffic was heavy on Tuesday.\n",
+    "held": "Published 6 May 2022\n\nFifty persons were held in Surat on Tuesday after the clash.\n",
+    "held_meeting": "Published 6 May 2022\n\nThe union held a meeting in Surat on Tuesday. The first session was "
+                    "held in a school in Surat on Tuesday.\n",
     "no_arrest": "Published 6 May 2022\n\nThe police were at the scene in Lahore on Monday but no arrests were "
                  "made.\n",
 }
@@ -131,6 +134,12 @@ def test_plural_past_events_in_passing_are_no_event(records):
 
 def test_firing_someone_from_a_job_is_no_violence(records):
     assert events(records, "dismissal") == []
+
+
+def test_held_is_an_arrest_only_in_the_passive_of_people(records):
+    ev = only(records, "held")
+    assert (ev["sub_event_type"], ev["actor1"], ev["date"]) == ("Arrests", "Police Forces of India", "2022-05-03")
+    assert events(records, "held_meeting") == []
 
 
 def test_no_arrests_made_is_no_arrest(records):

@@ -37,6 +37,8 @@ class ArgTable:
     period_markers: tuple[str, ...]
     toll_period_markers: tuple[str, ...]
     killing_phrases: tuple[str, ...]
+    passive_only_arrests: frozenset
+    not_detention: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +52,8 @@ def get_table() -> ArgTable:
         frozenset(t["disperse_verbs"]), frozenset(t["shot_objects"]), frozenset(t["detainee_nouns"]),
         frozenset(t["arrest_light_verbs"]), frozenset(t["aggregate_determiners"]),
         tuple(t["count_exclusions"]), tuple(t["period_markers"]), tuple(t["toll_period_markers"]),
-        tuple(t["killing_phrases"]),
+        tuple(t["killing_phrases"]), frozenset(t["passive_only_arrests"]),
+        frozenset(t["not_detention"]),
     )
 
 
@@ -143,15 +146,23 @@ def is_detainee(tok, actors: list[Entity], lex) -> bool:
         return True
     if tok.lower_ in table.detainee_nouns or tok.lemma_.lower() in lex.victim_nouns or tok.lower_ in lex.victim_nouns:
         return True
-    if any(c.dep_ == "nummod" or c.like_num for c in tok.children) or tok.like_num:
-        return True
+    if any(c.dep_ == "nummod" and c.tag_ == "CD" for c in tok.children) or tok.tag_ == "CD":
+        return True  # "50 persons", "the three" (not "the first meeting")
     return tok.pos_ == "PROPN"
 
 
 def arrest_has_detainee(head, obj_toks, actors: list[Entity], lex) -> bool:
     """An arrest names whom it took, or counts its arrests ('made 30 arrests', 'the arrest of X')."""
     if head.pos_ == "VERB":
-        return any(is_detainee(t, actors, lex) for o in obj_toks for t in [o, *o.conjuncts])
+        passive = any(c.dep_ == "auxpass" for c in head.children)
+        if head.lemma_.lower() in get_table().passive_only_arrests and (
+                not passive or any(t.lower_ in get_table().not_detention for t in head.subtree)):
+            return False  # "50 persons were held", not "they held a meeting", "held hostage", "held responsible"
+        # Lower-cased text misparses: "workers were taken into custody" with "workers" as nsubj,
+        # "rounded up 1,740 activists headed for X" with "activists" the subject of "headed".
+        taken = list(obj_toks) + (children(head, "nsubj") if passive else [])
+        taken += [s for c in children(head, "ccomp", "auxpass") for s in children(c, "nsubj")]
+        return any(is_detainee(t, actors, lex) for o in taken for t in [o, *o.conjuncts])
     if any(c.dep_ == "nummod" or c.like_num for c in head.children):
         return True
     if any(is_detainee(t, actors, lex) for t in prep_objects(head, ("of",))):
