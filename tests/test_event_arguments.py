@@ -38,7 +38,8 @@ TEXTS = {
     "period_toll": "Published 6 May 2022\n\nThe United Nations said on Monday that more than 500 civilians have "
                    "been killed in Darfur so far this year.\n",
     "aggregate": "Published 6 May 2022\n\nOther nurse protests were held last year in Ohio, Texas and Georgia.\n",
-    "dismissal": "Published 6 May 2022\n\nThe bank fired its chief executive in Lagos on Monday.\n",
+    "dismissal": "Published 6 May 2022\n\nThe bank fired its chief executive in Lagos on Monday. The firing of "
+                 "the chief executive by the board in Lagos on Monday surprised investors.\n",
     "headline": "Published 6 May 2022\n\nFive protesters shot dead by police in Mandalay\n\nIn addition to the five "
                 "deaths near the market in Mandalay on Sunday, dozens were injured, a rights group said.\n\n"
                 "The city was quiet on Monday.\n",

@@ -174,6 +174,9 @@ def arrest_has_detainee(head, obj_toks, actors: list[Entity], lex) -> bool:
 def fires_shots(head) -> bool:
     """The verb 'fire' sends rounds, or at/on someone, or in the air; it does not dismiss anyone."""
     table = get_table()
+    if head.lower_ == "firing" and head.pos_ == "NOUN":
+        # "the firing of the chief executive" is a dismissal; "firing of rounds" is not.
+        return not any(t.lower_ not in table.shot_objects for t in prep_objects(head, ("of",)))
     if head.lemma_.lower() != "fire":
         return True
     if head.pos_ != "VERB":
