@@ -224,11 +224,11 @@ def annotate():
     return run
 
 
-def _detect(doc, needle: str, label: str, prob: float):
+def _detect(doc, needle: str, label: str, prob: float, label_prob: float = 1.0):
     from eventwire.models import Detection
 
     start = doc.article.text.index(needle)
-    return Detection(start, start + len(needle), label, prob, 1.0)
+    return Detection(start, start + len(needle), label, prob, label_prob)
 
 
 def test_a_detected_sentence_without_a_trigger_becomes_an_event_of_its_sub_type(annotate):
@@ -255,11 +255,12 @@ def test_a_confident_detection_keeps_a_trigger_that_lacks_its_actor(annotate):
     assert [(e.event_type, e.trigger) for e in evs] == [("Battles", "fighting")]
 
 
-@pytest.mark.parametrize("label,prob", [("DIPLO", 0.99), ("ARMED_CLASH", 0.3)])
-def test_no_event_from_a_non_acled_code_or_an_unsure_detection(annotate, label, prob):
+@pytest.mark.parametrize("label,prob,label_prob", [("DIPLO", 0.99, 1.0), ("ARMED_CLASH", 0.3, 1.0),
+                                                   ("PEACE_PROTEST", 0.99, 0.3)])
+def test_no_event_from_a_non_acled_code_or_an_unsure_detection(annotate, label, prob, label_prob):
     from eventwire.events import find_events
 
     sentence = "Hundreds of farmers blocked the main highway near Nashik on Monday demanding loan waivers."
     doc = annotate(f"Published 6 May 2022\n\n{sentence}\n")
-    doc.detections = [_detect(doc, sentence, label, prob)]
+    doc.detections = [_detect(doc, sentence, label, prob, label_prob)]
     assert find_events(doc, 0.5) == []

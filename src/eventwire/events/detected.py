@@ -22,6 +22,7 @@ from .lexicon import Rule
 @dataclass(frozen=True)
 class Support:
     prob: float  # calibrated P(the sentence reports an event)
+    label_prob: float  # P(label | an event)
     label: str  # CASE 2021 code
     event_type: str | None  # ACLED type of the code (None: DIPLO, ATTRIB, disasters, organised crime)
     sub_event_type: str | None
@@ -50,15 +51,19 @@ def sentence_support(doc: Document, sents) -> dict[int, Support]:
         over = [d for d in doc.detections if d.start < b and a < d.end]
         if not over:
             continue
-        d = max(over, key=lambda d: (d.prob * d.label_prob, min(b, d.end) - max(a, d.start)))
+        d = max(over, key=lambda d: (d.prob, d.label_prob, min(b, d.end) - max(a, d.start)))
         etype, sub = names.get(d.label, (None, None))
-        out[a] = Support(d.prob * d.label_prob, d.label, etype, sub)
+        out[a] = Support(d.prob, d.label_prob, d.label, etype, sub)
     return out
 
 
 def sure(s: Support | None, key: str = "support") -> bool:
-    """The detector reads an ACLED event in the sentence with at least the ``key`` threshold."""
-    return s is not None and s.event_type is not None and s.prob >= thresholds()[key]
+    """The detector reads an ACLED event in the sentence: P(event) at least the ``key`` threshold, and its
+    sub-type the more likely reading ("label" threshold) when the sentence is to be an event of that type alone."""
+    th = thresholds()
+    if s is None or s.event_type is None or s.prob < th[key]:
+        return False
+    return key != "alone" or s.label_prob >= th["label"]
 
 
 def predicate(sent, matches, s: Support):
