@@ -18,6 +18,9 @@ from .candidates import ACTOR_KINDS, VIOLENT, Candidate, sub_type
 from .merging import merge
 
 LEAD_SENTENCES = 3  # the lead: the body's first sentences, where the headline's event is told
+# A long text runs through the pipeline in pieces (Settings.piece_chars, 50,000), each with the
+# article's title; a piece cannot tell whether it holds the lead, so long texts are not anchored.
+MAX_ANCHORED_CHARS = 30_000
 
 
 def _family(etype: str) -> str:
@@ -41,7 +44,7 @@ def headline_candidate(doc: Document, places, lex) -> Candidate | None:
     from .detection import candidate, match_triggers
 
     title = (doc.article.title or "").strip()
-    if not title or doc.spacy is None or len(title) > 300:
+    if not title or doc.spacy is None or len(title) > 300 or len(doc.article.text) > MAX_ANCHORED_CHARS:
         return None
     nlp = _nlp(doc)
     if nlp is None:
