@@ -48,6 +48,10 @@ TEXTS = {
     "held": "Published 6 May 2022\n\nFifty persons were held in Surat on Tuesday after the clash.\n",
     "held_meeting": "Published 6 May 2022\n\nThe union held a meeting in Surat on Tuesday. The first session was "
                     "held in a school in Surat on Tuesday.\n",
+    "nobody": "Published 6 May 2022\n\nNobody was arrested in Karachi on Monday. Not a single protester was "
+              "detained in Karachi on Tuesday.\n",
+    "house_arrest": "Published 6 May 2022\n\nThe opposition leader was placed under house arrest in Harare on "
+                    "Monday.\n",
     "no_arrest": "Published 6 May 2022\n\nThe police were at the scene in Lahore on Monday but no arrests were "
                  "made.\n",
 }
@@ -145,6 +149,12 @@ def test_held_is_an_arrest_only_in_the_passive_of_people(records):
 
 def test_no_arrests_made_is_no_arrest(records):
     assert events(records, "no_arrest") == []
+    assert events(records, "nobody") == []
+
+
+def test_house_arrest_is_an_arrest(records):
+    ev = only(records, "house_arrest")
+    assert (ev["sub_event_type"], ev["actor1"], ev["date"]) == ("Arrests", "Police Forces of Zimbabwe", "2022-05-02")
 
 
 def test_the_headline_gives_the_actors_of_the_lead_that_only_counts_the_dead(records):

@@ -89,8 +89,11 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
     strong = [c for c in merged if confidence(c) + (0.05 if c.place is None and home else 0.0) >= min_confidence]
     if classify:
         # The classifier reads the lead sentence alone; a headline-anchored event's type is the headline's.
-        strong = refine_types(doc, [c for c in strong if not c.headline], classifier) + [
-            c for c in strong if c.headline]
+        # Nor does its one label per sentence retype one of a sentence's several events ("fired 6,500
+        # rounds ... and arrested 10,000 people").
+        many = Counter(c.sent_start for c in strong)
+        keep = [c for c in strong if c.headline or many[c.sent_start] > 1]
+        strong = refine_types(doc, [c for c in strong if c not in keep], classifier) + keep
     events = by_predicate(strong, merge)
     for c in events:
         if c.place is None and home is not None:

@@ -38,6 +38,7 @@ class ArgTable:
     toll_period_markers: tuple[str, ...]
     killing_phrases: tuple[str, ...]
     passive_only_arrests: frozenset
+    ambiguous_arrests: frozenset
     not_detention: frozenset
 
 
@@ -52,7 +53,7 @@ def get_table() -> ArgTable:
         frozenset(t["disperse_verbs"]), frozenset(t["shot_objects"]), frozenset(t["detainee_nouns"]),
         frozenset(t["arrest_light_verbs"]), frozenset(t["aggregate_determiners"]),
         tuple(t["count_exclusions"]), tuple(t["period_markers"]), tuple(t["toll_period_markers"]),
-        tuple(t["killing_phrases"]), frozenset(t["passive_only_arrests"]),
+        tuple(t["killing_phrases"]), frozenset(t["passive_only_arrests"]), frozenset(t["ambiguous_arrests"]),
         frozenset(t["not_detention"]),
     )
 
@@ -152,23 +153,46 @@ def is_detainee(tok, actors: list[Entity], lex) -> bool:
 
 
 def arrest_has_detainee(head, obj_toks, actors: list[Entity], lex) -> bool:
-    """An arrest names whom it took, or counts its arrests ('made 30 arrests', 'the arrest of X')."""
+    """An arrest names whom it took, or counts its arrests ('made 30 arrests', 'the arrest of X').
+
+    The verbs that only arrest ("arrest", "detain", "nab") take anyone as their object; the verbs
+    that also mean other things ("hold", "pick up": 'ambiguous_arrests') a person only.
+    """
+    table = get_table()
     if head.pos_ == "VERB":
         passive = any(c.dep_ == "auxpass" for c in head.children)
-        if head.lemma_.lower() in get_table().passive_only_arrests and (
-                not passive or any(t.lower_ in get_table().not_detention for t in head.subtree)):
+        lemma = head.lemma_.lower()
+        if lemma in table.passive_only_arrests and (
+                not passive or any(t.lower_ in table.not_detention for t in head.subtree)):
             return False  # "50 persons were held", not "they held a meeting", "held hostage", "held responsible"
         # Lower-cased text misparses: "workers were taken into custody" with "workers" as nsubj,
         # "rounded up 1,740 activists headed for X" with "activists" the subject of "headed".
         taken = list(obj_toks) + (children(head, "nsubj") if passive else [])
         taken += [s for c in children(head, "ccomp", "auxpass") for s in children(c, "nsubj")]
+        if head.dep_ == "amod":
+            taken.append(head.head)  # "the arrested workers"
+        if any(nobody(o) for o in taken):
+            return False  # "nobody was arrested", "not a single activist was arrested"
+        if lemma not in table.ambiguous_arrests:
+            return bool(taken) and not any(t.lower_ in table.not_detention for o in taken for t in o.subtree)
         return any(is_detainee(t, actors, lex) for o in taken for t in [o, *o.conjuncts])
     if any(c.dep_ == "nummod" or c.like_num for c in head.children):
         return True
     if any(is_detainee(t, actors, lex) for t in prep_objects(head, ("of",))):
         return True
+    if head.dep_ == "pobj" and head.head.lower_ == "under":
+        return True  # "placed under (house) arrest"
     gov = head.head
-    return head.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in get_table().arrest_light_verbs
+    return head.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in table.arrest_light_verbs
+
+
+def nobody(tok) -> bool:
+    """'nobody', 'no one', 'no activist', 'not a single activist': the arrest of no one."""
+    if tok.lower_ in ("nobody", "none", "noone") or tok.lower_ == "one" and tok.i and tok.nbor(-1).lower_ == "no":
+        return True
+    dets = [c for c in tok.children if c.dep_ in ("det", "neg", "advmod", "amod", "preconj")]
+    return any(c.lower_ in ("no", "not") for c in dets) or any(
+        c.lower_ == "single" and c.i >= 2 and tok.doc[c.i - 2].lower_ == "not" for c in dets)
 
 
 def fires_shots(head) -> bool:

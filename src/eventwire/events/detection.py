@@ -141,7 +141,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             if found:
                 c.actor2 = found[0]
                 break
-    if rule.needs == "force":
+    force = rule.needs == "force"
+    if force:
         rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, rule.rank)
         c.rule = rule
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", sent.text.lower()))
@@ -206,7 +207,7 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     if is_aggregate(head, c.time is not None and len(c.time.value or "") >= 10):
         return None  # "other protests were held last year": several past events, none of them told
     c.background = (head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
-                    ) and not told_here(head, rule)
+                    ) and not told_here(head, force)
     c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex)
     if rule.type in VIOLENT:
         # The toll in the trigger's own clause (the sentence's is taken after merging, below).
@@ -254,7 +255,7 @@ def arguments_suffice(c: Candidate, rule: Rule, head, obj_toks, sent, actors, le
     return True
 
 
-def told_here(head, rule: Rule) -> bool:
+def told_here(head, force: bool) -> bool:
     """A subordinate trigger that still tells the sentence's event, not a background fact.
 
     "four persons were killed when police opened fire" (a when/while/as clause), "one person killed
@@ -265,4 +266,4 @@ def told_here(head, rule: Rule) -> bool:
         return any(c.dep_ == "mark" and c.lower_ in ("when", "while", "as", "after") for c in head.children)
     if head.dep_ == "acl" and head.tag_ == "VBN":
         return head.head.like_num or any(c.dep_ == "nummod" for c in head.head.children)
-    return head.dep_ == "acl" and rule.needs == "force"
+    return head.dep_ == "acl" and force
