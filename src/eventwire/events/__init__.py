@@ -8,10 +8,12 @@ event (one actor pair, place and day) are merged.
 
 Modules, in the order the data flows: ``lexicon`` (the data file), ``candidates``
 (what one trigger's reading holds, its type and confidence), ``syntax`` (walks over
-the parse), ``arguments`` (actors, place, date, toll, claimant) and ``modality``,
-``detection`` (triggers to candidates), ``merging`` (one event's several reports),
-``classify`` (the sentence classifier's say on the type), ``records`` (candidates to
-Event records). This module runs them in turn.
+the parse), ``arguments`` (actors' country, place, date, toll, claimant), ``agents`` (doers in
+nominals and passives, implicit arresters, force typed by its target) and ``modality``,
+``detection`` (triggers to candidates), ``detected`` (the sentence detector's say: events where no
+trigger stands, support where one does), ``headline`` (the headline's actors for the lead that only
+counts), ``merging`` (one event's several reports), ``classify`` (the sentence classifier's say on
+the type), ``records`` (candidates to Event records). This module runs them in turn.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         # rounds ... and arrested 10,000 people").
         many = Counter(c.sent_start for c in strong)
         keep = [c for c in strong if c.headline or many[c.sent_start] > 1]
-        strong = refine_types(doc, [c for c in strong if c not in keep], classifier) + keep
+        kept = {id(c) for c in keep}
+        strong = refine_types(doc, [c for c in strong if id(c) not in kept], classifier) + keep
     events = by_predicate(strong, merge)
     for c in events:
         if c.place is None and home is not None:

@@ -29,11 +29,12 @@ def _family(etype: str) -> str:
 
 def _nlp(doc: Document):
     """The pipeline the body was parsed with (the cached default); None when the body used another."""
+    from ..errors import EventwireError
     from ..nlp import load_spacy
 
     try:
         nlp = load_spacy(None)
-    except Exception:  # noqa: BLE001 - no model: no headline reading, the body's events stand
+    except EventwireError:  # no default model: no headline reading, the body's events stand
         return None
     return nlp if nlp.vocab is doc.spacy.vocab else None
 
