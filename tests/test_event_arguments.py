@@ -192,6 +192,7 @@ def test_the_train_stabbing_is_an_attack_on_a_civilian_that_day(pages):
     assert ev["actor2"] == "Civilians (the United States)"
     assert ev["date"] == "2019-11-19"
     assert ev["location"]["name"] == "Hayward"
+    assert ev["fatalities"] == 1  # "a man has been stabbed to death"
 
 
 def test_the_teachers_protest_is_that_day_in_indianapolis_not_last_year_elsewhere(pages):

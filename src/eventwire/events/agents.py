@@ -40,6 +40,7 @@ class ArgTable:
     passive_only_arrests: frozenset
     ambiguous_arrests: frozenset
     not_detention: frozenset
+    death_participles: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +55,7 @@ def get_table() -> ArgTable:
         frozenset(t["arrest_light_verbs"]), frozenset(t["aggregate_determiners"]),
         tuple(t["count_exclusions"]), tuple(t["period_markers"]), tuple(t["toll_period_markers"]),
         tuple(t["killing_phrases"]), frozenset(t["passive_only_arrests"]), frozenset(t["ambiguous_arrests"]),
-        frozenset(t["not_detention"]),
+        frozenset(t["not_detention"]), tuple(t["death_participles"]),
     )
 
 

@@ -252,6 +252,9 @@ def fatalities(sentence: str, lex: Lexicon) -> int | None:
             n = _count(m.group(1), lex)
             if n is not None:
                 found.append(n)
+    # "a man has been stabbed to death": one.
+    if _one_death_re(table.death_participles, tuple(sorted(lex.victim_nouns))).search(sentence):
+        found.append(1)
     # "shot dead four men": a killing verb's counted object.
     for m in _killing_re(table.killing_phrases, tuple(lex.number_words)).finditer(sentence):
         n = _count(m.group(1), lex)
@@ -264,6 +267,14 @@ def _count(raw: str, lex: Lexicon) -> int | None:
     raw = raw.lower().replace(",", "")
     n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
     return n if n is not None and n < 100000 else None
+
+
+@lru_cache(maxsize=1)
+def _one_death_re(participles: tuple[str, ...], nouns: tuple[str, ...]) -> re.Pattern:
+    singular = "|".join(re.escape(n) for n in nouns if not n.endswith(("s", "men", "people", "children")))
+    verbs = "|".join(re.escape(p) for p in participles)
+    return re.compile(r"\b(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:" + singular + r")\s+(?:has been|had been|was|is)\s+(?:"
+                      + verbs + r")\b", re.I)
 
 
 @lru_cache(maxsize=1)
