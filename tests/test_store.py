@@ -172,3 +172,13 @@ def test_head_revision_read_from_the_files_is_alembics():
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("eventwire.store") / "migrations"))
     assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_case_label_round_trips_on_every_backend(store):
+    doc = Document(Article(id="cl-1", text="Envoys of both countries met in Geneva on Monday."), case_label="DIPLO")
+    assert store.add_document(doc)
+    assert store.add_document(Document(Article(id="cl-2", text="Nothing happened.")))
+    assert store.article("cl-1")["case_label"] == "DIPLO"
+    assert store.article("cl-2")["case_label"] is None
+    listed = {a["id"]: a["case_label"] for a in find_articles(store, ArticleFilter())}
+    assert listed == {"cl-1": "DIPLO", "cl-2": None}

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the classifier module pulls in numpy; settings stay light
+    from .detector import Detector
     from .event_types import Classifier
 
-DEFAULT_COMPONENTS = ("parse", "actors", "places", "roles", "times", "quotes", "events")
+DEFAULT_COMPONENTS = ("parse", "actors", "places", "roles", "times", "quotes", "detect", "events")
 
 
 @dataclass(frozen=True)
@@ -29,5 +30,8 @@ class Settings:
     # The classifier to use when classify_events is set; None: the shipped one (get_classifier()).
     # Evaluation gives a head trained on the other folds, so no figure comes from weights that saw the text.
     event_classifier: Classifier | None = field(default=None, hash=False, compare=False)
+    # The sentence event detector ("detect" component); None: the shipped one (detector.get_detector()).
+    # Evaluation gives one trained on the other folds, like event_classifier.
+    event_detector: Detector | None = field(default=None, hash=False, compare=False)
     languages: tuple[str, ...] = ("en",)  # languages the language-specific stages know
     extra: dict = field(default_factory=dict, hash=False, compare=False)

@@ -28,6 +28,7 @@ import mmap
 import os
 import re
 import struct
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -39,6 +40,7 @@ from .reading.tables import load_table
 
 LOG = logging.getLogger(__name__)
 MAX_TOKENS = 256  # the model's own max_seq_length
+MEMO_TEXTS = 256  # embeddings kept for texts asked again (one article's sentences)
 CUE_WEIGHT = 0.4  # scale of the log cue counts next to unit-length embeddings (chosen by 5-fold CV)
 REL_WEIGHT = 0.3
 C_DEFAULT = 30.0  # inverse L2 strength of the head
@@ -138,6 +140,9 @@ class Encoder:
         self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tok.enable_truncation(MAX_TOKENS)
         self.tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        # The last texts embedded: the detector and the type classifier read the same sentences of
+        # one article, so the second asks for embeddings the first has just computed.
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         n, length = ids.shape
@@ -174,14 +179,29 @@ class Encoder:
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit-length embeddings, one row per text (texts of like length are batched together)."""
         out = np.zeros((len(texts), self.width), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        memo = self._memo
+        todo = [i for i, t in enumerate(texts) if t not in memo]
+        for i, t in enumerate(texts):
+            if t in memo:
+                out[i] = memo[t]
+        order = sorted(todo, key=lambda i: len(texts[i]))
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
             enc = self.tok.encode_batch([texts[i] or " " for i in idx])
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             out[idx] = self._forward(ids, mask)
+        for i in todo:
+            memo[texts[i]] = out[i].copy()
+        while len(memo) > MEMO_TEXTS:
+            memo.popitem(last=False)
         return out
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> Encoder:
+    """One encoder per process for the classifier and the detector (so they share its memo)."""
+    return load_encoder()
 
 
 def load_encoder() -> Encoder:
@@ -394,7 +414,7 @@ class Classifier:
 def get_classifier() -> Classifier | None:
     """The trained classifier, loaded once per process; None (one warning) when it cannot run here."""
     try:
-        encoder = load_encoder()
+        encoder = shared_encoder()
         with resources.as_file(weights_path()) as p:
             head = Head.load(p)
         return Classifier(encoder, Featurizer(), head)

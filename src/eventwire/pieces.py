@@ -69,6 +69,11 @@ class Joiner:
         doc.quotes += [shift(q, speaker_start=None if q.speaker_start is None else q.speaker_start + offset,
                              speaker_end=None if q.speaker_end is None else q.speaker_end + offset)
                        for q in piece.quotes]
+        doc.detections += [shift(d) for d in piece.detections]
+        if piece.detections:  # the article's main happening, over all its pieces
+            from .detector import main_label
+
+            doc.case_label = main_label(doc.detections)
         new = []
         for ev in piece.events:
             ev = shift(ev)

@@ -103,6 +103,17 @@ def quotes(doc: Document, settings: Settings) -> None:
     doc.entities = speakers_as_people(doc.article.text, doc.entities, doc.quotes)
 
 
+@component("detect")
+def detect(doc: Document, settings: Settings) -> None:
+    from .detector import get_detector, main_label
+
+    detector = settings.event_detector or get_detector()
+    if detector is None or doc.spacy is None:
+        return
+    doc.detections = detector.detect(doc.article.text, [(s.start_char, s.end_char) for s in doc.spacy.sents])
+    doc.case_label = main_label(doc.detections)
+
+
 @component("events")
 def events(doc: Document, settings: Settings) -> None:
     from .events import find_events

@@ -121,7 +121,7 @@ def find_articles(store: Store, f: ArticleFilter) -> Iterator[dict]:
         conds.append(a.c.duplicate_of.is_not(None))
     elif f.duplicates is False:
         conds.append(a.c.duplicate_of.is_(None))
-    q = (select(a.c.id, a.c.title, a.c.url, a.c.published, a.c.language, a.c.duplicate_of, a.c.input,
+    q = (select(a.c.id, a.c.title, a.c.url, a.c.published, a.c.language, a.c.duplicate_of, a.c.input, a.c.case_label,
                 t.sites.c.name.label("site"))
          .join(t.sites, t.sites.c.id == a.c.site_id, isouter=True)
          .where(*conds).order_by(a.c.published.desc().nulls_last(), a.c.id))

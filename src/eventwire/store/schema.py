@@ -44,6 +44,7 @@ articles = Table(
     Column("similarity", Float, nullable=True),  # to the original, for near-duplicates
     Column("signature", LargeBinary, nullable=True),  # MinHash of the body, for near-duplicate search
     Column("skipped", JSON, nullable=True),  # pipeline stages not run, with reasons
+    Column("case_label", String(32), nullable=True),  # CASE 2021 code of the main reported happening
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Index("ix_articles_published", "published"),
     Index("ix_articles_duplicate_of", "duplicate_of"),

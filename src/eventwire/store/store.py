@@ -89,7 +89,7 @@ class Store:
                 "published": art.published, "retrieved": art.retrieved, "language": art.language,
                 "text": art.text, "content_hash": content_hash(art.text), "duplicate_of": duplicate_of,
                 "similarity": similarity, "signature": signature, "skipped": doc.skipped or None,
-                "ingested_at": datetime.now(UTC),
+                "case_label": doc.case_label, "ingested_at": datetime.now(UTC),
             }
             inserted = conn.execute(_insert_ignore(conn, t.articles).values(**row).returning(t.articles.c.id))
             if inserted.first() is None:
@@ -179,6 +179,7 @@ class Store:
                 select(t.event_sources.c.event_id).where(t.event_sources.c.article_id == article_id)
                 .order_by(t.event_sources.c.start))]
         rec["events"] = [self.event(e) for e in ev_ids]
+        rec["case_label"] = row["case_label"]
         return rec
 
     def event(self, eid: str) -> dict | None:

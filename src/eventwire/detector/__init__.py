@@ -1,0 +1,95 @@
+"""The sentence event detector: does each sentence report a happening, and which of the 30 CASE codes?
+
+Every sentence of the article (spaCy's sentences) is read. Stage 1, cheap enough for all of them,
+scores words, word pairs, event cues and lexicon triggers (features.py); a sentence under its
+recall-oriented threshold stops there. The rest are embedded by MiniLM (event_types.Encoder) and
+stage 2 gives a calibrated P(event) and the type head P(label | event) (model.py). Lexicon and cues
+are features, not gates. A sentence with P(event) >= the model's threshold is a Detection; the
+document's ``case_label`` is the code of its most probable detection (P(event) * P(label), the
+earliest of equals), None when it has none.
+
+The weights (data/detector.npz) are built by scripts/train_detector.py. Without the model package
+the detector is unavailable, like the classifier: ``get_detector()`` logs one warning and returns
+None, and the pipeline runs without detections.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ..models import Detection
+from .features import Dense, grams
+from .model import DetectorModel
+
+LOG = logging.getLogger(__name__)
+
+
+class Detector:
+    def __init__(self, model: DetectorModel, encoder, dense: Dense | None = None):
+        self.model, self.encoder = model, encoder
+        self.dense = dense or Dense()
+
+    def score(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(P(event), P(label | event) rows) per text; texts stage 1 stops have P(event) 0 and no label row."""
+        m = self.model
+        n = len(texts)
+        p = np.zeros(n, dtype=np.float32)
+        types = np.zeros((n, len(m.classes)), dtype=np.float32)
+        if not n:
+            return p, types
+        s1 = m.stage1([grams(t) for t in texts], self.dense.cheap(texts))
+        keep = np.flatnonzero(s1 >= m.s1_threshold)
+        if len(keep):
+            kept = [texts[i] for i in keep]
+            emb, rich = self.encoder.encode(kept), self.dense.rich(kept)
+            p[keep] = m.stage2(emb, rich, s1[keep])
+            types[keep] = m.types(emb, rich)
+        return p, types
+
+    def detect(self, text: str, spans: list[tuple[int, int]]) -> list[Detection]:
+        """Detections among the sentences at ``spans`` (character offsets into ``text``)."""
+        spans = [s for s in (_trim(text, a, b) for a, b in spans) if s is not None]
+        p, types = self.score([text[a:b] for a, b in spans])
+        out = []
+        for (a, b), pe, row in zip(spans, p, types, strict=True):
+            if pe >= self.model.threshold:
+                j = int(row.argmax())
+                out.append(Detection(a, b, self.model.classes[j], round(float(pe), 4), round(float(row[j]), 4)))
+        return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b - a >= 3 else None
+
+
+def main_label(detections: list[Detection]) -> str | None:
+    """The code of the most probable detection (P(event) * P(label)); the earliest of equals; None if none."""
+    best = max(sorted(detections, key=lambda d: d.start), key=lambda d: d.prob * d.label_prob, default=None)
+    return best.label if best else None
+
+
+def weights_path():
+    return resources.files("eventwire").joinpath("data", "detector.npz")
+
+
+@lru_cache(maxsize=1)
+def get_detector() -> Detector | None:
+    """The shipped detector, loaded once per process; None (one warning) when it cannot run here."""
+    try:
+        from ..event_types import shared_encoder
+
+        encoder = shared_encoder()
+        with resources.as_file(weights_path()) as path:
+            model = DetectorModel.load(path)
+        return Detector(model, encoder)
+    except Exception as exc:  # a missing package or broken weights must not stop extraction
+        LOG.warning("event detector unavailable (%s); no sentence detections, no case_label", exc)
+        return None
