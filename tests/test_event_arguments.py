@@ -247,6 +247,7 @@ def test_a_detected_sentence_without_a_trigger_becomes_an_event_of_its_sub_type(
 
     sentence = "Hundreds of farmers blocked the main highway near Nashik on Monday demanding loan waivers."
     doc = annotate(f"Published 6 May 2022\n\n{sentence}\n")
+    doc.detections = []
     assert find_events(doc, 0.5) == []  # no trigger: the lexicon alone finds nothing
     doc.detections = [_detect(doc, sentence, "PEACE_PROTEST", 0.95)]
     evs = find_events(doc, 0.5)
@@ -260,6 +261,7 @@ def test_a_confident_detection_keeps_a_trigger_that_lacks_its_actor(annotate):
 
     sentence = "Heavy fighting erupted on the outskirts of Mosul on Monday."
     doc = annotate(f"Published 6 May 2022\n\n{sentence}\n")
+    doc.detections = []
     assert find_events(doc, 0.5) == []  # "fighting" needs an actor
     doc.detections = [_detect(doc, sentence, "ARMED_CLASH", 0.9)]
     evs = find_events(doc, 0.5)

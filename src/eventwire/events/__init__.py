@@ -55,15 +55,18 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
     for sent in sents:
         sup = support.get(sent.start_char)
         matches = list(match_triggers(sent, lex, doc.times))
-        found = []
-        for head, rule, phrase in matches:
-            c = candidate(head, rule, phrase, sent, doc, actors, places, dominant, lex, supported=sure(sup))
-            if c is not None:
-                found.append(c)
+        found = [c for m in matches for c in [candidate(*m, sent, doc, actors, places, dominant, lex)] if c]
+        if not found and sure(sup):
+            # The detector is sure of an event the triggers' argument rules dropped ("fighting erupted"
+            # with no actor named): the triggers of its type stand. Only then: they lend nothing to a
+            # full reading.
+            found = [c for m in matches if m[1].type == sup.event_type
+                     for c in [candidate(*m, sent, doc, actors, places, dominant, lex, supported=True)] if c]
         if not found and sure(sup, "alone"):
             # The detector reads an event the lexicon's triggers did not name: its sub-type, with
             # arguments read around the sentence's predicate.
-            c = candidate(*predicate(sent, matches, sup), sent, doc, actors, places, dominant, lex, supported=True)
+            c = candidate(*predicate(sent, matches, sup, actors), sent, doc, actors, places, dominant, lex,
+                          supported=True)
             if c is not None:
                 c.refined = (sup.event_type, sup.sub_event_type)
                 found.append(c)

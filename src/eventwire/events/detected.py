@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..document import Document
 from ..reading.tables import load_table
 from .lexicon import Rule
+from .syntax import children
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,30 @@ def sure(s: Support | None, key: str = "support") -> bool:
     return key != "alone" or s.label_prob >= th["label"]
 
 
-def predicate(sent, matches, s: Support):
-    """(head token, rule, phrase) for a detected event: a lexicon trigger of its type, else the root."""
+def predicate(sent, matches, s: Support, actors=()):
+    """(head token, rule, phrase) for a detected event: a lexicon trigger of its type, else the verb an
+    actor does or undergoes ("protesters have tried to block"), else the sentence's root."""
     same = [m for m in matches if m[1].type == s.event_type]
     if same:
         head, rule, phrase = max(same, key=lambda m: m[1].rank)
         return head, Rule(rule.phrase, s.event_type, s.sub_event_type, None, rule.rank), phrase
+    rule = Rule(s.label.lower(), s.event_type, s.sub_event_type, None, 1)
+    for t in sent:
+        if t.pos_ == "VERB" and t.lemma_.lower() not in reporting_verbs() and any(
+                a.start <= c.idx < a.end for c in children(t, "nsubj", "nsubjpass", "dobj") for a in actors):
+            return t, rule, t.text
     root = sent.root
-    verbs = [t for t in sent if t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "conj")]
-    if root.pos_ != "VERB" and verbs:
+    # "X reported that ...", "police said ...": the reported clause holds the event.
+    while root.lemma_.lower() in reporting_verbs() and children(root, "ccomp", "xcomp"):
+        root = children(root, "ccomp", "xcomp")[0]
+    verbs = [t for t in sent if t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "conj")
+             and t.lemma_.lower() not in reporting_verbs()]
+    if (root.pos_ != "VERB" or root.lemma_.lower() in reporting_verbs()) and verbs:
         root = verbs[0]
-    return root, Rule(s.label.lower(), s.event_type, s.sub_event_type, None, 1), root.text
+    return root, rule, root.text
+
+
+@lru_cache(maxsize=1)
+def reporting_verbs() -> frozenset:
+    """Verbs that report an event rather than name it (the lexicon's 'reported' cues)."""
+    return frozenset(load_table("event_lexicon.json")["modality_cues"]["reported"])

@@ -195,7 +195,9 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             obj_toks, lex
         ):
             return None
-    if not supported and not arguments_suffice(c, rule, head, obj_toks, sent, actors, lex):
+    if rule.needs == "detainee" and not arrest_has_detainee(head, obj_toks, actors, lex):
+        return None  # "arrest warrant", "held a meeting", "nobody was arrested": no one taken
+    if not arguments_suffice(c, rule, head, sent, actors, supported):
         return None
 
     c.time = pick_time(head, clause, sent, doc.times)
@@ -213,6 +215,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         # The toll in the trigger's own clause (the sentence's is taken after merging, below).
         c.fatalities = fatalities(doc.article.text[clause[0]:clause[1]], lex)
     localise_actors(c, doc, places)
+    if c.actor2 is not None and c.actor1 is not None and c.actor2.actor == c.actor1.actor:
+        c.actor2 = None  # one actor found twice ("protesters ... protesters") is not both sides
     if rule.type == "Protests":
         low = sent.text.lower()
         c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
@@ -237,10 +241,14 @@ def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):
     return modifier_agent(head, actors) or (governing_agent(head, actors) if force else None)
 
 
-def arguments_suffice(c: Candidate, rule: Rule, head, obj_toks, sent, actors, lex) -> bool:
-    """The arguments the trigger needs to name an event (its 'needs' in the lexicon) are there."""
-    if rule.needs == "detainee" and not arrest_has_detainee(head, obj_toks, actors, lex):
-        return False  # "arrest warrant", "resisted arrest": no one taken
+def arguments_suffice(c: Candidate, rule: Rule, head, sent, actors, supported: bool = False) -> bool:
+    """The arguments the trigger needs to name an event (its 'needs' in the lexicon) are there.
+
+    With the detector's support one of two suffices ("fighting on the outskirts of Mosul": a place,
+    no actor), and a lone needed actor may be missing.
+    """
+    if supported:
+        return rule.needs != "actor_and_place" or c.place is not None or c.actor1 is not None or c.actor2 is not None
     if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
         return False
     if rule.needs == "actor_and_place" and c.place is None:
