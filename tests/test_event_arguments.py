@@ -277,3 +277,12 @@ def test_no_event_from_a_non_acled_code_or_an_unsure_detection(annotate, label, 
     doc = annotate(f"Published 6 May 2022\n\n{sentence}\n")
     doc.detections = [_detect(doc, sentence, label, prob, label_prob)]
     assert find_events(doc, 0.5) == []
+
+
+def test_a_detected_sentence_naming_no_one_is_no_event(annotate):
+    from eventwire.events import find_events
+
+    sentence = "Heavy gunfire echoed across the old quarter of Mosul on Monday night."
+    doc = annotate(f"Published 6 May 2022\n\n{sentence}\n")
+    doc.detections = [_detect(doc, sentence, "ARMED_CLASH", 0.95)]
+    assert find_events(doc, 0.5) == []  # whose clash? ACLED codes no event without an actor

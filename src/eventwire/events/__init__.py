@@ -67,7 +67,9 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
             # arguments read around the sentence's predicate.
             c = candidate(*predicate(sent, matches, sup, actors), sent, doc, actors, places, dominant, lex,
                           supported=True)
-            if c is not None:
+            # Whose event it is must be read too (ACLED codes no event without an actor); a protest's
+            # crowd goes unnamed ("Protesters (country)").
+            if c is not None and (c.actor1 or c.actor2 or c.victim or sup.event_type == "Protests"):
                 c.refined = (sup.event_type, sup.sub_event_type)
                 found.append(c)
         for c in found:
