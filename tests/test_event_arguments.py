@@ -52,6 +52,7 @@ TEXTS = {
               "detained in Karachi on Tuesday.\n",
     "house_arrest": "Published 6 May 2022\n\nThe opposition leader was placed under house arrest in Harare on "
                     "Monday.\n",
+    "riot": "Published 6 May 2022\n\nRioting broke out in Kisumu on Monday after the results were announced.\n",
     "no_arrest": "Published 6 May 2022\n\nThe police were at the scene in Lahore on Monday but no arrests were "
                  "made.\n",
 }
@@ -119,6 +120,11 @@ def test_tear_gas_on_protesters_is_a_protest_with_intervention(records):
 def test_the_actor_country_is_the_event_place_not_a_passing_mention(records):
     ev = only(records, "passing_country")
     assert ev["actor1"] == "Police Forces of India"
+
+
+def test_an_unnamed_riot_is_by_rioters_of_the_country(records):
+    ev = only(records, "riot")
+    assert (ev["event_type"], ev["actor1"]) == ("Riots", "Rioters (Kenya)")
 
 
 def test_dozens_count_as_twelve(records):

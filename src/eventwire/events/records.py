@@ -9,9 +9,13 @@ from ..models import Event, Location
 from .arguments import event_country
 from .candidates import Candidate, actor_name, confidence, forces_on_protesters, sub_type
 
+# ACLED names an unnamed crowd by what it does: protesters protest, rioters riot.
+CROWDS = {"Protests": "Protesters", "Riots": "Rioters"}
+
 
 def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
-    """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)'."""
+    """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)',
+    'Rioters (<country>)'."""
     country = event_country(c, doc.places, doc)
     return f"{who} ({country})" if country else who
 
@@ -45,7 +49,7 @@ def to_event(c: Candidate, doc: Document) -> Event:
         evidence=text[s:e],
         start=s,
         end=e,
-        actor1=actor_name(first) or (_civilians(c, doc, "Protesters") if etype == "Protests" else None),
+        actor1=actor_name(first) or (_civilians(c, doc, CROWDS[etype]) if etype in CROWDS else None),
         actor2=actor_name(second) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
                                    else None),
         location=loc,
