@@ -62,9 +62,10 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
             # full reading.
             found = [c for m in matches if m[1].type == sup.event_type
                      for c in [candidate(*m, sent, doc, actors, places, dominant, lex, supported=True)] if c]
-        if not found and sure(sup, "alone"):
-            # The detector reads an event the lexicon's triggers did not name: its sub-type, with
-            # arguments read around the sentence's predicate.
+        if not matches and sure(sup, "alone"):
+            # The detector reads an event no trigger names: its sub-type, with arguments read around
+            # the sentence's predicate. (A sentence whose triggers were read as no event, "banned
+            # protests", "did not attack", stays without one: the detector does not overrule that.)
             c = candidate(*predicate(sent, matches, sup, actors), sent, doc, actors, places, dominant, lex,
                           supported=True)
             # Whose event it is must be read too (ACLED codes no event without an actor); a protest's
