@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..document import Document
 from ..models import Entity, Place, Time
+from .agents import PLACEHOLDER, get_table
 from .candidates import VIOLENT, Candidate, known_actor
 from .lexicon import Lexicon
 from .syntax import actors_in, children, span_of
@@ -63,15 +65,88 @@ def is_qualifier(p: Place, doc: Document) -> bool:
 
 
 
-def event_country(c: Candidate, places: list[Place]) -> str | None:
-    """The country of the event's place, else the one most of the article's places lie in (its name)."""
+def focus_country(doc: Document, places: list[Place]) -> str | None:
+    """The country the article is about (its code): the dateline's, else one named twice or a region's.
+
+    A place named once in passing ("Germany" in a story about Gujarat, a misread "south zone") is
+    not the article's focus; a country or region named even once is, when no other country is.
+    """
+    counts = Counter(p.country for p in places if p.country)
+    if not counts:
+        return None
+    first = min(places, key=lambda p: p.start)
+    if first.country and first.start < 80 and "\n" not in doc.article.text[:first.start].strip():
+        return first.country  # the dateline ("HAYWARD, Calif. (AP) -")
+    (code, n), *rest = counts.most_common(2)
+    if rest and rest[0][1] == n:
+        return None
+    if n >= 2 or any(p.country == code and p.feature in ("country", "admin", "region") for p in places):
+        return code
+    return None
+
+
+
+def dateline_place(doc: Document, places: list[Place]) -> Place | None:
+    """The place of the dateline ("HAYWARD, Calif. (AP) -", "ahmedabad:"), the article's own place."""
+    text = doc.article.text
+    first = min(places, key=lambda p: p.start, default=None)
+    if first is None or first.start > 40 or text[:first.start].strip():
+        return None
+    after = text[first.end:first.end + 40]
+    return first if re.match(r"^\s*(?:,[^\n]{0,30}?)?\s*(?:\(\w+\)\s*)?[–—:-]", after) else None
+
+
+
+def event_country(c: Candidate, places: list[Place], doc: Document | None = None) -> str | None:
+    """The country of the event's place, else the article's focus (its name)."""
     from ..actors import country_name
 
     code = c.place.country if c.place and c.place.country else None
-    if code is None:
+    if code is None and doc is not None:
+        code = focus_country(doc, places)
+    elif code is None:
         counts = Counter(p.country for p in places if p.country)
         code = counts.most_common(1)[0][0] if counts else None
     return country_name(code) if code else None
+
+
+
+def _template(e: Entity) -> str | None:
+    """The actor's name with a slot for the country, when its words name none: 'police', 'the army'.
+
+    'Syrian army' and named groups have none: their country is their own.
+    """
+    if PLACEHOLDER in (e.actor or ""):
+        return e.actor
+    from ..actors import _roles
+
+    for pat, name, _kind, _needs in _roles()[0]:
+        m = pat.fullmatch(e.text.strip())
+        if m:
+            return None if m.group("q") or m.group("of") or m.group("pro") else name
+    return None
+
+
+
+def localise(e: Entity | None, country: str | None) -> Entity | None:
+    """The actor named with the event's country when its words name none ('police' in Gujarat)."""
+    if e is None or not e.actor:
+        return e
+    template = _template(e)
+    if template is None or PLACEHOLDER not in template:
+        return e
+    if country:
+        name = template.replace(PLACEHOLDER, country)
+    else:
+        name = template.replace(" of " + PLACEHOLDER, "").replace(" (" + PLACEHOLDER + ")", "")
+    return e if name == e.actor else Entity(e.text, e.start, e.end, e.kind, name)
+
+
+
+def localise_actors(c: Candidate, doc: Document, places: list[Place]) -> None:
+    """Generic actors take the country of the event's place or the article's focus, never a passing mention."""
+    country = event_country(c, places, doc)
+    c.actor1, c.actor2 = localise(c.actor1, country), localise(c.actor2, country)
 
 
 
@@ -157,11 +232,53 @@ def pick_time(head, clause, sent, times: list[Time]) -> Time | None:
 
 
 def fatalities(sentence: str, lex: Lexicon) -> int | None:
-    for pat in lex.fatality_re:
-        m = pat.search(sentence)
-        if m:
-            raw = m.group(1).lower().replace(",", "")
-            n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
-            if n is not None and n < 100000:
-                return n
-    return None
+    """The toll a sentence gives one event, ACLED's way: the most conservative figure reported.
+
+    A number inside a breakdown ("12 killed, including 3 children") is no toll; a toll counted
+    over a period ("the toll so far rose to 500") is the sum of many events, no event's toll.
+    """
+    table = get_table()
+    low = sentence.lower()
+    found: list[int] = []
+    if any(re.search(r"\b" + re.escape(p) + r"\b", low) for p in table.period_markers):
+        return None  # "2,500 civilians have been killed so far this year"
+    for k, pat in enumerate(lex.fatality_re):
+        for m in pat.finditer(sentence):
+            before = low[max(0, m.start() - 16):m.start()]
+            if any(before.rstrip(" ,").endswith(x) for x in table.count_exclusions):
+                continue
+            if k == 2 and any(re.search(r"\b" + re.escape(p) + r"\b", low) for p in table.toll_period_markers):
+                continue  # "the death toll since March rose to 500"
+            n = _count(m.group(1), lex)
+            if n is not None:
+                found.append(n)
+    # "a man has been stabbed to death": one.
+    if _one_death_re(table.death_participles, tuple(sorted(lex.victim_nouns))).search(sentence):
+        found.append(1)
+    # "shot dead four men": a killing verb's counted object.
+    for m in _killing_re(table.killing_phrases, tuple(lex.number_words)).finditer(sentence):
+        n = _count(m.group(1), lex)
+        if n is not None:
+            found.append(n)
+    return min(found) if found else None
+
+
+def _count(raw: str, lex: Lexicon) -> int | None:
+    raw = raw.lower().replace(",", "")
+    n = int(raw) if raw.isdigit() else lex.number_words.get(raw)
+    return n if n is not None and n < 100000 else None
+
+
+@lru_cache(maxsize=1)
+def _one_death_re(participles: tuple[str, ...], nouns: tuple[str, ...]) -> re.Pattern:
+    singular = "|".join(re.escape(n) for n in nouns if not n.endswith(("s", "men", "people", "children")))
+    verbs = "|".join(re.escape(p) for p in participles)
+    return re.compile(r"\b(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:" + singular + r")\s+(?:has been|had been|was|is)\s+(?:"
+                      + verbs + r")\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _killing_re(phrases: tuple[str, ...], words: tuple[str, ...]) -> re.Pattern:
+    num = r"(\d[\d,]*|" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")"
+    verbs = "|".join(re.escape(p) for p in phrases)
+    return re.compile(r"\b(?:" + verbs + r")\s+(?:at least\s+|some\s+|about\s+)?" + num + r"\b", re.I)

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..document import Document
 from ..models import Place, Time
+from .agents import (
+    arrest_has_detainee,
+    fires_shots,
+    governing_agent,
+    implicit_arrester,
+    is_aggregate,
+    modifier_agent,
+    passive_agent,
+    resolve_force,
+    role_entity,
+)
 from .arguments import (
     actors_from,
     fatalities,
     has_place_noun,
+    localise_actors,
     national_forces,
     pick_place,
     pick_time,
@@ -48,7 +61,13 @@ def match_triggers(sent, lex: Lexicon, times: list[Time] = ()):
 
 
 
-def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex) -> Candidate | None:
+def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places, dominant, lex,
+              supported: bool = False) -> Candidate | None:
+    """The event one trigger names, with its arguments; None when it names none.
+
+    ``supported``: the detector is sure the sentence reports an event, so a trigger whose usual
+    argument (an actor, a detainee, a place) is missing still names it.
+    """
     if reports_no_event(head, doc.article.published) is not None:
         return None  # "did not attack", "failed to arrest", "killed so far this year": no event (factuality.py)
     if head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() in lex.non_event_heads:
@@ -57,6 +76,10 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         t.lower_ in lex.attack_context or t.lemma_.lower() in lex.attack_context for t in sent if t.i != head.i
     ):
         return None  # a rocket on a launch pad is no attack
+    if head.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+        return None  # "no arrests were made", "no firing took place"
+    if rule.needs == "force" and not fires_shots(head):
+        return None  # "fired the minister", "a fire broke out"
     c = Candidate(rule, sent.start_char, sent.end_char, phrase)
     is_verb = head.pos_ == "VERB"
     subj_toks, obj_toks = [], []
@@ -65,6 +88,16 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         obj_toks = children(head, "dobj", "nsubjpass", "attr")
         if head.dep_ in ("xcomp", "conj", "advcl") and not subj_toks:
             subj_toks = children(head.head, "nsubj")
+        if head.dep_ == "conj" and not obj_toks and not subj_toks:
+            obj_toks = children(head.head, "nsubjpass")  # "were burnt alive and two killed"
+        if head.tag_ == "VBN" and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
+            obj_toks = obj_toks + [head.head]  # "demonstrators killed in clashes": the noun is its object
+        if rule.type in VIOLENT and head.tag_ in ("VBN", "VBD") and not children(head, "dobj", "aux", "auxpass"):
+            # "4 policemen and 4 civilians also killed": a counted subject of a bare participle is
+            # its victim (the headline and list style drops "were").
+            counted = [t for t in subj_toks if t.like_num or any(x.dep_ == "nummod" for x in t.children)]
+            subj_toks = [t for t in subj_toks if t not in counted]
+            obj_toks = obj_toks + counted
     else:
         # "the massacre of 22 civilians by ADF terrorists": by names the doer, of the victims;
         # "the shelling carried out by the militia": so does the agent of a participle.
@@ -96,6 +129,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     if c.actor1 is None:
         found = actors_from(subj_toks, actors, dominant, lex)
         c.actor1 = found[0] if found else None
+    if c.actor1 is None:
+        c.actor1 = implied_agent(head, is_verb, subj_toks, actors, rule.needs == "force")
     if c.actor1 is None and not is_verb:
         c.actor1 = national_forces(head, doc)
     # Who held the place taken: "captured neighbourhoods outside the Islamic State's capital".
@@ -108,6 +143,13 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             if found:
                 c.actor2 = found[0]
                 break
+    force = rule.needs == "force"
+    if force:
+        rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, rule.rank)
+        c.rule = rule
+        c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", sent.text.lower()))
+    if rule.sub == "Arrests" and c.actor1 is None:
+        c.actor1 = implicit_arrester()  # "30 people were arrested": by the police, as ACLED codes it
     if c.actor2 is None and rule.type in VIOLENT and any(
         t.lemma_.lower() in lex.military_targets for o in obj_toks for t in o.subtree
     ):
@@ -120,6 +162,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         c.victim = True
     c.victim = c.victim or any(t.lemma_.lower() in lex.victim_nouns or t.lower_ in lex.victim_nouns
                    for g in (obj_toks,) for tok in g for t in tok.subtree)
+    # "two killed", "killed 5": a counted object of a killing is its victims.
+    c.victim = c.victim or rule.type in VIOLENT and any(t.like_num for t in obj_toks)
 
     # Relative clauses: "Raqqa, which IS seized in 2014" -> the antecedent is the object/place.
     antecedent = None
@@ -153,23 +197,21 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             obj_toks, lex
         ):
             return None
-    if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
+    if rule.needs == "detainee" and not arrest_has_detainee(head, obj_toks, actors, lex):
+        return None  # "arrest warrant", "held a meeting", "nobody was arrested": no one taken
+    if not arguments_suffice(c, rule, head, sent, actors, supported):
         return None
-    if rule.needs == "actor_and_place" and c.place is None:
-        return None
-    if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
-        return None
-    if rule.needs == "protest" and head.lemma_.lower() not in ("protest", "demonstration", "demonstrate"):
-        # "rally", "march": only with protesters named ("Trump spoke at a rally" is no protest).
-        in_sent = [e for e in actors if sent.start_char <= e.start < sent.end_char]
-        if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
-            return None
 
     c.time = pick_time(head, clause, sent, doc.times)
+    if c.time is not None and "T" in (c.time.value or "")[:11]:
+        c.time = replace(c.time, value=c.time.value[:10])  # the event's day, not the hour of one report
     # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
     # may be the day of the report rather than of the event.
     c.time_soft = c.time is not None and not (clause[0] <= c.time.start < clause[1])
-    c.background = head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
+    if is_aggregate(head, c.time is not None and len(c.time.value or "") >= 10):
+        return None  # "other protests were held last year": several past events, none of them told
+    c.background = (head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
+                    ) and not told_here(head, force)
     c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex, c.actor1, rule.type)
     if c.background and implied_agents(head):
         c.background = False  # "claimed responsibility for shooting down": what the sentence is about
@@ -178,8 +220,64 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     if rule.type in VIOLENT:
         # The toll in the trigger's own clause (the sentence's is taken after merging, below).
         c.fatalities = fatalities(doc.article.text[clause[0]:clause[1]], lex)
+    localise_actors(c, doc, places)
+    if c.actor2 is not None and c.actor1 is not None and c.actor2.actor == c.actor1.actor:
+        c.actor2 = None  # one actor found twice ("protesters ... protesters") is not both sides
     if rule.type == "Protests":
         low = sent.text.lower()
-        c.intervention = any(sig in low for sig in lex.protest_signals)
+        c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):
+    """A doer the actor stage did not name: a force word as subject, on the event noun, or on its light verb."""
+    for tok in subj_toks:
+        e = role_entity(tok, actors)
+        if e is not None:
+            return e
+    if is_verb:
+        if head.dep_ == "acl" and force:
+            return role_entity(head.head, actors)  # "police firing" read as "police" with a participle
+        passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ in ("nsubjpass", "auxpass")
+                                                                 for c in head.children)
+        return passive_agent(head, actors) if passive else None
+    # The doer of the verb a weapon is used with ("lobbed tear gas shells"); other event nouns keep
+    # the light-verb rule above ("launched an attack").
+    return modifier_agent(head, actors) or (governing_agent(head, actors) if force else None)
+
+
+def arguments_suffice(c: Candidate, rule: Rule, head, sent, actors, supported: bool = False) -> bool:
+    """The arguments the trigger needs to name an event (its 'needs' in the lexicon) are there.
+
+    With the detector's support one of two suffices ("fighting on the outskirts of Mosul": a place,
+    no actor), and a lone needed actor may be missing.
+    """
+    if supported:
+        return rule.needs != "actor_and_place" or c.place is not None or c.actor1 is not None or c.actor2 is not None
+    if rule.needs in ("actor", "actor_and_place") and c.actor1 is None and c.actor2 is None:
+        return False
+    if rule.needs == "actor_and_place" and c.place is None:
+        return False
+    if rule.needs == "actor_or_victim" and c.actor1 is None and c.actor2 is None and not c.victim:
+        return False
+    if rule.needs == "protest" and head.lemma_.lower() not in ("protest", "demonstration", "demonstrate"):
+        # "rally", "march": only with protesters named ("Trump spoke at a rally" is no protest).
+        in_sent = [e for e in actors if sent.start_char <= e.start < sent.end_char]
+        if c.actor1 is None and not any(e.actor and e.actor.startswith("Protesters") for e in in_sent):
+            return False
+    return True
+
+
+def told_here(head, force: bool) -> bool:
+    """A subordinate trigger that still tells the sentence's event, not a background fact.
+
+    "four persons were killed when police opened fire" (a when/while/as clause), "one person killed
+    in police firing" (a counted noun's participle, the headline style), "police firing" (read as
+    "police" with a participle on it).
+    """
+    if head.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in ("when", "while", "as", "after") for c in head.children)
+    if head.dep_ == "acl" and head.tag_ == "VBN":
+        return head.head.like_num or any(c.dep_ == "nummod" for c in head.head.children)
+    return head.dep_ == "acl" and force

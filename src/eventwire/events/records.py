@@ -7,12 +7,16 @@ import re
 from ..document import Document
 from ..models import Event, Location
 from .arguments import event_country
-from .candidates import Candidate, actor_name, confidence, sub_type
+from .candidates import Candidate, actor_name, confidence, forces_on_protesters, sub_type
+
+# ACLED names an unnamed crowd by what it does: protesters protest, rioters riot.
+CROWDS = {"Protests": "Protesters", "Riots": "Rioters"}
 
 
 def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
-    """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)'."""
-    country = event_country(c, doc.places)
+    """ACLED names unnamed victims 'Civilians (<country>)' and unnamed crowds 'Protesters (<country>)',
+    'Rioters (<country>)'."""
+    country = event_country(c, doc.places, doc)
     return f"{who} ({country})" if country else who
 
 
@@ -36,14 +40,17 @@ def to_event(c: Candidate, doc: Document) -> Event:
         if m:
             date = m.group(0)
             precision_name = "day" if m.group(3) else ("month" if m.group(2) else "year")
+    first, second = c.actor1, c.actor2
+    if etype == "Protests" and forces_on_protesters(c):
+        first, second = second, first  # the protesters are actor1 of a protest met with force
     return Event(
         event_type=etype,
         sub_event_type=sub,
         evidence=text[s:e],
         start=s,
         end=e,
-        actor1=actor_name(c.actor1) or (_civilians(c, doc, "Protesters") if etype == "Protests" else None),
-        actor2=actor_name(c.actor2) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
+        actor1=actor_name(first) or (_civilians(c, doc, CROWDS[etype]) if etype in CROWDS else None),
+        actor2=actor_name(second) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
                                    else None),
         location=loc,
         date=date,
