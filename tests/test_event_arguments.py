@@ -53,6 +53,11 @@ TEXTS = {
     "house_arrest": "Published 6 May 2022\n\nThe opposition leader was placed under house arrest in Harare on "
                     "Monday.\n",
     "riot": "Published 6 May 2022\n\nRioting broke out in Kisumu on Monday after the results were announced.\n",
+    "reference_place": "Published 6 May 2022\n\nGunmen attacked a village in Kaduna state north of the capital "
+                       "Abuja on Friday, killing five people.\n",
+    "restated_date": "Published 6 May 2022\n\nThe rebels claimed responsibility for shooting down an army "
+                     "helicopter in Idlib. \"The helicopter was shot down on Thursday near our positions,\" their "
+                     "spokesman said.\n",
     "no_arrest": "Published 6 May 2022\n\nThe police were at the scene in Lahore on Monday but no arrests were "
                  "made.\n",
 }
@@ -180,14 +185,35 @@ def test_a_headline_event_the_lead_does_not_tell_is_no_event(records):
 @pytest.fixture(scope="module")
 def pages() -> dict[str, dict]:
     files = {p.name[:8]: p for p in PAGES.glob("*.html.gz")}
-    wanted = [files[k] for k in ("5caf91b8", "7de52419", "4a44ab3e") if k in files]
-    if len(wanted) < 3:
+    wanted = [files[k] for k in ("5caf91b8", "7de52419", "4a44ab3e", "7916ecca") if k in files]
+    if len(wanted) < 4:
         pytest.skip("sample pages are not here")
     out = subprocess.run([sys.executable, "-m", "eventwire", "extract", *map(str, wanted)],
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     recs = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
     return {Path(r["article"]["input"]).name[:8]: r for r in recs}
+
+
+def test_a_place_named_as_the_reference_point_of_another_is_not_the_venue(records):
+    ev = only(records, "reference_place")
+    assert ev["location"]["name"] != "Abuja", ev["location"]
+    assert ev["location"]["name"].startswith("Kaduna")
+
+
+def test_a_neighbouring_sentence_restating_the_action_gives_its_date(records):
+    evs = [e for e in events(records, "restated_date") if e["modality"] == "claimed"]
+    assert evs, events(records, "restated_date")
+    assert evs[0]["date"] == "2022-05-05"
+
+
+def test_the_claimed_chinook_downing_is_in_logar_the_night_before(pages):
+    evs = [e for e in pages["7916ecca"]["events"] if e["modality"] == "claimed"]
+    assert len(evs) == 1, pages["7916ecca"]["events"]
+    assert evs[0]["actor1"] == "Taliban"
+    assert evs[0]["date"] == "2019-11-19"  # "shot down ... last night" in the spokesman's next sentence
+    assert evs[0]["location"]["name"] != "Kabul"  # "in Logar province south of the capital Kabul"
+    assert evs[0]["location"]["country"] == "AF"
 
 
 def test_the_train_stabbing_is_an_attack_on_a_civilian_that_day(pages):

@@ -193,10 +193,20 @@ def has_place_noun(toks, lex: Lexicon) -> bool:
 
 
 
+# A place named only as the reference point of another: "south of the capital Kabul", "near Aleppo".
+_REFERENCE = re.compile(
+    r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|outside|near|close to)\s+(?:of\s+)?"
+    r"(?:the\s+)?(?:(?:provincial\s+|regional\s+)?(?:capital|city|town|village)\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
 def pick_place(head, obj_toks, antecedent, places: list[Place], clause, doc) -> tuple[Place | None, bool]:
     order = {"city": 0, "locality": 0, "admin": 1, "region": 2, "country": 3}
 
     def best(cands: list[Place]) -> Place | None:
+        # "crashed in Logar province south of the capital Kabul": Kabul only locates Logar.
+        cands = [p for p in cands if not _REFERENCE.search(doc.article.text[max(0, p.start - 40):p.start])] or cands
         if not cands:
             return None
         return sorted(cands, key=lambda p: (order.get(p.feature, 1), abs(p.start - head.idx)))[0]
@@ -219,14 +229,40 @@ def pick_place(head, obj_toks, antecedent, places: list[Place], clause, doc) -> 
 
 
 
-def pick_time(head, clause, sent, times: list[Time]) -> Time | None:
-    def dated(t: Time) -> bool:
-        return bool(re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", t.value or "")) and t.type in ("DATE", "TIME")
+def _dated(t: Time) -> bool:
+    return bool(re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", t.value or "")) and t.type in ("DATE", "TIME")
 
+
+def pick_time(head, clause, sent, times: list[Time]) -> Time | None:
     for a, b in (clause, (sent.start_char, sent.end_char)):
-        inside = [t for t in times if a <= t.start and t.end <= b and dated(t)]
+        inside = [t for t in times if a <= t.start and t.end <= b and _dated(t)]
         if inside:
             return min(inside, key=lambda t: abs(t.start - head.idx))
+    return None
+
+
+def restated_time(head, sent, times: list[Time]) -> Time | None:
+    """The date of a neighbouring sentence that restates the same action, when the event's own has none.
+
+    "The Taliban claimed responsibility for shooting down the helicopter." / "'... shot down ... last
+    night,' the spokesman said": the second tells when. Only the next and the previous sentence, and
+    only where the trigger's verb comes back (same lemma, a verb), so a date of another happening is not taken.
+    """
+    if head.pos_ != "VERB":
+        return None  # a noun ("the protest", "the attack") comes back for other happenings too
+    doc = sent.doc
+    neighbours = []
+    if sent.end < len(doc):
+        neighbours.append(doc[sent.end].sent)
+    if sent.start > 0:
+        neighbours.append(doc[sent.start - 1].sent)
+    for other in neighbours:
+        again = [t for t in other if t.lemma_ == head.lemma_ and t.pos_ == head.pos_ and not t.is_stop]
+        if not again:
+            continue
+        inside = [t for t in times if other.start_char <= t.start and t.end <= other.end_char and _dated(t)]
+        if inside:
+            return min(inside, key=lambda t: min(abs(t.start - w.idx) for w in again))
     return None
 
 

@@ -26,6 +26,7 @@ from .arguments import (
     national_forces,
     pick_place,
     pick_time,
+    restated_time,
     state_forces,
 )
 from .candidates import VIOLENT, Candidate
@@ -202,7 +203,7 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     if not arguments_suffice(c, rule, head, sent, actors, supported):
         return None
 
-    c.time = pick_time(head, clause, sent, doc.times)
+    c.time = pick_time(head, clause, sent, doc.times) or restated_time(head, sent, doc.times)
     if c.time is not None and "T" in (c.time.value or "")[:11]:
         c.time = replace(c.time, value=c.time.value[:10])  # the event's day, not the hour of one report
     # A date outside the trigger's own clause ("said on Thursday that ... had been killed")
