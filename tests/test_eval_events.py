@@ -128,7 +128,7 @@ def test_the_pipeline_uses_the_detector_its_settings_give():
     from eventwire.detector import Detector
     from eventwire.detector.features import Dense
     from eventwire.detector.model import DetectorModel
-    from eventwire.event_types import load_encoder
+    from eventwire.event_types import Classifier, Featurizer, Head, load_encoder
     from eventwire.extract import extract_text
     from eventwire.pipeline import Pipeline
 
@@ -139,8 +139,16 @@ def test_the_pipeline_uses_the_detector_its_settings_give():
     sure = DetectorModel({}, np.zeros(0, np.float32), np.zeros(dense.cheap_size, np.float32), 0.0, -1.0,
                          np.zeros(width + 1, np.float32), 20.0, (1.0, 0.0), np.zeros((width, 2), np.float32),
                          np.array([0.0, 20.0], np.float32), ["AIR_STRIKE", "DIPLO"])
-    doc = extract_text(text, "t.txt", Pipeline(Settings(event_detector=Detector(sure, load_encoder(), dense))))
-    assert doc.case_label == "DIPLO" and len(doc.detections) == 1
+    detector = Detector(sure, load_encoder(), dense)
+    doc = extract_text(text, "t.txt", Pipeline(Settings(event_detector=detector, classify_events=False)))
+    assert doc.case_label == "DIPLO" and len(doc.detections) == 1  # without the classifier: the detection's code
     d = doc.detections[0]
     assert doc.article.text[d.start:d.end] == "The council approved the budget on Monday."
+    # With a classifier, the code of the main detection's passage is the classifier's (here: the fold's head).
+    featurizer = Featurizer()
+    air = Head(np.zeros((2 * 384 + featurizer.size, 2), np.float32), np.array([20.0, 0.0], np.float32),
+               ["AIR_STRIKE", "ARMED_CLASH"])
+    doc = extract_text(text, "t.txt", Pipeline(Settings(event_detector=detector,
+                                                        event_classifier=Classifier(load_encoder(), featurizer, air))))
+    assert doc.case_label == "AIR_STRIKE" and doc.detections[0].label == "DIPLO"
     assert extract_text(text, "t.txt", Pipeline(Settings())).case_label is None  # the shipped detector: no event
