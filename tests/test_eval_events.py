@@ -29,12 +29,12 @@ def test_sample_end_to_end_through_the_cli_scores_above_its_floors():
     assert "90 snippets" in report["data"] and "extract pipeline" in report["data"]
     m = report["metrics"]
     # Floors against regression, below the figures measured on this sample (the detector and heads are
-    # trained on 72 snippets a fold here): events found 0.811, weighted F1 0.559, macro F1 0.464,
-    # accuracy 0.544, weighted F1 on the 25 ACLED types 0.545 (all 480: 0.948 / 0.787 / 0.768 / 0.773 /
-    # 0.806). "No event" counts wrong; the prediction is the record's case_label.
-    assert m["events_found"] >= 0.72
-    assert m["weighted_f1"] >= 0.48 and m["macro_f1"] >= 0.40 and m["accuracy"] >= 0.46
-    assert m["weighted_f1_acled25"] >= 0.47
+    # trained on 72 snippets a fold here): events found 0.867, weighted F1 0.585, macro F1 0.486,
+    # accuracy 0.589, weighted F1 on the 25 ACLED types 0.583 (all 480: 0.950 / 0.785 / 0.767 / 0.773 /
+    # see the README). "No event" counts wrong; the prediction is the record's case_label.
+    assert m["events_found"] >= 0.78
+    assert m["weighted_f1"] >= 0.50 and m["macro_f1"] >= 0.41 and m["accuracy"] >= 0.50
+    assert m["weighted_f1_acled25"] >= 0.50
     assert m["accuracy"] <= m["events_found"]  # a right answer needs an event
     # The precision side: held-out weak-negative news sentences flagged (0.001 here) and the calibration
     # error of P(event) on held-out sentences (0.001).
