@@ -116,12 +116,14 @@ def weights_path():
 def get_detector() -> Detector | None:
     """The shipped detector, loaded once per process; None (one warning) when it cannot run here."""
     try:
-        from ..event_types import shared_encoder
+        from ..event_types import get_classifier, load_encoder
 
-        encoder = shared_encoder()
+        # the classifier's encoder when it runs: one memo, so a sentence both read is embedded once
+        classifier = get_classifier()
+        encoder = classifier.encoder if classifier is not None else load_encoder()
         with resources.as_file(weights_path()) as path:
             model = DetectorModel.load(path)
         return Detector(model, encoder)
     except Exception as exc:  # a missing package or broken weights must not stop extraction
-        LOG.warning("event detector unavailable (%s); no sentence detections, no case_label", exc)
+        LOG.warning("event detector not loaded (%s); no sentence detections, no case_label", exc)
         return None
