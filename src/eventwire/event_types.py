@@ -198,12 +198,6 @@ class Encoder:
         return out
 
 
-@lru_cache(maxsize=1)
-def shared_encoder() -> Encoder:
-    """One encoder per process for the classifier and the detector (so they share its memo)."""
-    return load_encoder()
-
-
 def load_encoder() -> Encoder:
     """The packaged model, offline (raises ImportError/OSError when the package is missing)."""
     # Never reach for the hub: the weights ship inside the package.
@@ -414,7 +408,7 @@ class Classifier:
 def get_classifier() -> Classifier | None:
     """The trained classifier, loaded once per process; None (one warning) when it cannot run here."""
     try:
-        encoder = shared_encoder()
+        encoder = load_encoder()
         with resources.as_file(weights_path()) as p:
             head = Head.load(p)
         return Classifier(encoder, Featurizer(), head)

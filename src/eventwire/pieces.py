@@ -57,6 +57,7 @@ class Joiner:
         self.doc = doc
         # Earlier pieces' events by what must be equal for two of them to be one event.
         self._events: dict[tuple, list[Event]] = defaultdict(list)
+        self._best = -1.0  # P(event) * P(label) of the main detection so far
 
     def add(self, piece: Document, offset: int) -> None:
         def shift(x, **more):
@@ -70,10 +71,13 @@ class Joiner:
                              speaker_end=None if q.speaker_end is None else q.speaker_end + offset)
                        for q in piece.quotes]
         doc.detections += [shift(d) for d in piece.detections]
-        if piece.detections:  # the article's main happening, over all its pieces
-            from .detector import main_label
+        if piece.detections:  # the article's main happening: the piece holding its most probable detection
+            from .detector import main_detection
 
-            doc.case_label = main_label(doc.detections)
+            best = main_detection(piece.detections)
+            if best.prob * best.label_prob > self._best:  # the earliest of equals
+                self._best = best.prob * best.label_prob
+                doc.case_label = piece.case_label
         new = []
         for ev in piece.events:
             ev = shift(ev)

@@ -112,13 +112,20 @@ def quotes(doc: Document, settings: Settings) -> None:
 
 @component("detect")
 def detect(doc: Document, settings: Settings) -> None:
-    from .detector import get_detector, main_label
+    from .detector import case_label, get_detector
 
     detector = settings.event_detector or get_detector()
     if detector is None or doc.spacy is None:
         return
-    doc.detections = detector.detect(doc.article.text, [(s.start_char, s.end_char) for s in doc.spacy.sents])
-    doc.case_label = main_label(doc.detections)
+    spans = [(s.start_char, s.end_char) for s in doc.spacy.sents]
+    doc.detections = detector.detect(doc.article.text, spans)
+    if doc.detections:
+        classifier = None
+        if settings.classify_events:  # the classifier reads the main detection's passage
+            from .event_types import get_classifier
+
+            classifier = settings.event_classifier or get_classifier()
+        doc.case_label = case_label(doc.article.text, spans, doc.detections, classifier)
 
 
 @component("events")

@@ -54,6 +54,7 @@ class Dense:
         return np.asarray(rows, dtype=np.float32).reshape(len(texts), self.cheap_size)
 
     def rich(self, texts: list[str]) -> np.ndarray:
-        extra = [[WEIGHT * math.log1p(len(p.findall(t))) for p in (*self.modality, *self.hard)] for t in texts]
+        # presence, at unit scale: one "threatened to" or "every year" is what decides
+        extra = [[float(p.search(t) is not None) for p in (*self.modality, *self.hard)] for t in texts]
         return np.hstack([self.featurizer.table(texts),
                           np.asarray(extra, dtype=np.float32).reshape(len(texts), self.size - self.featurizer.size)])

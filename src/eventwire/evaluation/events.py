@@ -279,7 +279,7 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
             f"({sum(given[i] == gold[i] for i in wrong)} of which the classifier alone had right)",
             f"not read ({len(unread)}): " + ("; ".join(f"{c} x {w}" for w, c in why.most_common()) or "none"),
             f"held-out news sentences the detector flags: weak negatives {share('easy')} with no event cue, "
-            f"{share('hard')} hard (a toll of a period, threat, plan, history, negation, statistics); "
+            f"{share('hard')} hard (a toll of a period, threat, plan, history, negation, statistics, background); "
             f"unlabelled sentences with a cue {share('unknown')} (some report events)",
             f"calibration of P(event) on held-out sentences ({len(cal_y)}: snippet sentences as events, weak "
             f"negatives as none), bin: n at mean P -> observed share: " + "; ".join(cells),
