@@ -66,8 +66,8 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
             # The detector reads an event no trigger names: its sub-type, with arguments read around
             # the sentence's predicate. (A sentence whose triggers were read as no event, "banned
             # protests", "did not attack", stays without one: the detector does not overrule that.)
-            c = candidate(*predicate(sent, matches, sup, actors), sent, doc, actors, places, dominant, lex,
-                          supported=True)
+            pred = predicate(sent, matches, sup, actors)
+            c = None if pred is None else candidate(*pred, sent, doc, actors, places, dominant, lex, supported=True)
             # Whose event it is must be read too (ACLED codes no event without an actor); a protest's
             # crowd goes unnamed ("Protesters (country)").
             if c is not None and (c.actor1 or c.actor2 or c.victim or sup.event_type == "Protests"):
@@ -114,4 +114,8 @@ def by_predicate(cands: list[Candidate], merge_group) -> list[Candidate]:
     """Merge arrests with arrests and the rest with the rest: "arrested 300 and shot dead four" is two events."""
     arrests = [c for c in cands if sub_type(c)[1] == "Arrests"]
     others = [c for c in cands if sub_type(c)[1] != "Arrests"]
-    return sorted(merge_group(arrests) + merge_group(others), key=lambda c: c.sent_start)
+    # In text order, so that an event's first report (the lead) is the one kept and the others lend to it.
+    def first(cs: list[Candidate]) -> list[Candidate]:
+        return sorted(cs, key=lambda c: c.sent_start)
+
+    return first(merge_group(first(arrests)) + merge_group(first(others)))

@@ -181,6 +181,8 @@ def actors_from(toks, actors: list[Entity], dominant, lex, every: bool = False, 
                 found = [dominant]
         for conj in tok.conjuncts if every else ():
             found += actors_in(actors, span_of(conj))
+        # "Fighters of Hayat Tahrir al-Sham": the named group, not the placeholder of its members.
+        found = sorted(found, key=lambda e: bool(e.actor and e.actor.startswith("Unidentified")))
         for e in found:
             if e not in out:
                 out.append(e)

@@ -36,6 +36,8 @@ class Candidate:
     headline: bool = False  # read from the headline, anchored in the lead (its type is the headline's)
     support: float | None = None  # the detector's probability that the sentence reports an event
     refined: tuple[str, str] | None = None  # (type, sub-type) the sentence classifier chose over the trigger's
+    head_i: int | None = None  # the trigger's token
+    result_of: int | None = None  # the trigger a participle of result hangs on ("seized X, killing 12")
 
 
 

@@ -67,7 +67,7 @@ def sure(s: Support | None, key: str = "support") -> bool:
     return key != "alone" or s.label_prob >= th["label"]
 
 
-def predicate(sent, matches, s: Support, actors=()):
+def predicate(sent, matches, s: Support, actors=()) -> tuple | None:
     """(head token, rule, phrase) for a detected event: a lexicon trigger of its type, else the verb an
     actor does or undergoes ("protesters have tried to block"), else the sentence's root."""
     same = [m for m in matches if m[1].type == s.event_type]
@@ -76,17 +76,24 @@ def predicate(sent, matches, s: Support, actors=()):
         return head, Rule(rule.phrase, s.event_type, s.sub_event_type, None, rule.rank), phrase
     rule = Rule(s.label.lower(), s.event_type, s.sub_event_type, None, 1)
     for t in sent:
-        if t.pos_ == "VERB" and t.lemma_.lower() not in reporting_verbs() and any(
+        if t.pos_ == "VERB" and t.lemma_.lower() not in telling_verbs() and any(
                 a.start <= c.idx < a.end for c in children(t, "nsubj", "nsubjpass", "dobj") for a in actors):
             return t, rule, t.text
     root = sent.root
-    # "X reported that ...", "police said ...": the reported clause holds the event.
-    while root.lemma_.lower() in reporting_verbs() and children(root, "ccomp", "xcomp"):
-        root = children(root, "ccomp", "xcomp")[0]
+    # "X reported that ...", "police said ...", "the army accused the regime of coordinating ...":
+    # the reported (claimed, planned, denied) clause holds the event, and modality reads the verb above it.
+    while root.lemma_.lower() in telling_verbs():
+        inner = children(root, "ccomp", "xcomp") or [
+            p for t in [root, *children(root, "dobj")] for prep in children(t, "prep") for p in children(prep, "pcomp")]
+        if not inner:
+            break
+        root = inner[0]
     verbs = [t for t in sent if t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "conj")
-             and t.lemma_.lower() not in reporting_verbs()]
-    if (root.pos_ != "VERB" or root.lemma_.lower() in reporting_verbs()) and verbs:
+             and t.lemma_.lower() not in telling_verbs()]
+    if (root.pos_ != "VERB" or root.lemma_.lower() in telling_verbs()) and verbs:
         root = verbs[0]
+    if root.lemma_.lower() in telling_verbs():
+        return None  # only a telling ("the army accused ..."), no clause of the happening to read
     return root, rule, root.text
 
 
@@ -94,3 +101,12 @@ def predicate(sent, matches, s: Support, actors=()):
 def reporting_verbs() -> frozenset:
     """Verbs that report an event rather than name it (the lexicon's 'reported' cues)."""
     return frozenset(load_table("event_lexicon.json")["modality_cues"]["reported"])
+
+
+@lru_cache(maxsize=1)
+def telling_verbs() -> frozenset:
+    """Reporting verbs and the verbs that claim, deny, plan, threaten or call for an event (the governors of
+    data/event_modality.json): a detected event is the clause they govern, not the telling itself."""
+    govs = load_table("event_modality.json")["governors"]
+    kinds = ("claimed", "denied", "planned", "threatened", "call", "failed", "prevented")
+    return reporting_verbs() | frozenset(w for k in kinds for w in govs.get(k, ()))

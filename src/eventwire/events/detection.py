@@ -81,7 +81,9 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         return None  # "no arrests were made", "no firing took place"
     if rule.needs == "force" and not fires_shots(head):
         return None  # "fired the minister", "a fire broke out"
-    c = Candidate(rule, sent.start_char, sent.end_char, phrase)
+    c = Candidate(rule, sent.start_char, sent.end_char, phrase, head_i=head.i)
+    if head.dep_ == "advcl" and head.tag_ == "VBG" and head.i > head.head.i:
+        c.result_of = head.head.i  # "seized the town, killing 12 fighters": the seizure's toll
     is_verb = head.pos_ == "VERB"
     subj_toks, obj_toks = [], []
     if is_verb:

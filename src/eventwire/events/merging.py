@@ -37,6 +37,8 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
 
 def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
     if same_sentence:
+        if a.head_i is not None and (a.result_of == b.head_i or b.result_of == a.head_i):
+            return True  # "seized the town from rebels, killing 12 fighters": one event and its toll
         # One sentence, several words for one event ("killed in an air strike").
         return all(
             x is None or y is None or x == y
@@ -51,7 +53,10 @@ def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
     # or be the plan and the deed at one place and date ("called for a protest in Harare on Friday").
     deed_of_plan = ((a.modality in FACTUAL) != (b.modality in FACTUAL) and a.place is not None
                     and b.place is not None and a.time is not None and b.time is not None)
-    if not (a1 and a1 == b1 or a2 and a2 == b2 or a.victim and b.victim and not (a2 or b2) or deed_of_plan):
+    # A crowd has no name: one article's two protests not at odds in place or date are one protest.
+    one_crowd = sub_type(a)[0] == "Protests"
+    if not (a1 and a1 == b1 or a2 and a2 == b2 or a.victim and b.victim and not (a2 or b2) or deed_of_plan
+            or one_crowd):
         return False
     if a.place and b.place and a.place.name != b.place.name:
         return False
