@@ -117,6 +117,7 @@ class Outcome:
     events: int = 0  # events in the record
     read_error: str | None = None  # why the text could not be read (then label is NO_EVENT)
     detections: int = 0  # sentences the detector flagged
+    event_labels: tuple[str, ...] = ()  # the CASE codes of the record's ACLED events
 
 
 def case_label(event_type: str, sub_event_type: str) -> str | None:
@@ -138,7 +139,9 @@ def run_snippet(sid: str, text: str, pipeline) -> Outcome:
     except InputError as exc:
         return Outcome(NO_EVENT, read_error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     doc = pipeline(article)
-    return Outcome(doc.to_record()["case_label"] or NO_EVENT, len(doc.events), detections=len(doc.detections))
+    labels = tuple(c for e in doc.events if (c := case_label(e.event_type, e.sub_event_type)))
+    return Outcome(doc.to_record()["case_label"] or NO_EVENT, len(doc.events), detections=len(doc.detections),
+                   event_labels=labels)
 
 
 def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> tuple[float, list[str]]:
@@ -275,6 +278,10 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
         details=[
             f"end to end, 'no event' counted wrong: a case_label for {len(found)} of {n} snippets "
             f"({found25} of {n25} of the 25 ACLED types); right code in {right_found} of the {len(found)}",
+            f"ACLED events in the record (secondary; the five non-ACLED codes have none by design): for "
+            f"{sum(1 for o in outcome if o.events)} of {n} snippets, {sum(1 for i in acled if outcome[i].events)} "
+            f"of the {n25} of the 25 ACLED types, of which "
+            f"{sum(1 for i in acled if gold[i] in outcome[i].event_labels)} hold an event of the gold sub-type",
             f"misses: {len(unread)} not read, {silent} read but no event, {len(wrong)} an event of another type "
             f"({sum(given[i] == gold[i] for i in wrong)} of which the classifier alone had right)",
             f"not read ({len(unread)}): " + ("; ".join(f"{c} x {w}" for w, c in why.most_common()) or "none"),
