@@ -119,4 +119,6 @@ def test_cli_on_fusion_dev():
     # both gold copies (an exact syndicated copy, a light re-spin) are linked by the store
     assert m["duplicate_recall"] == 1.0
     assert not any(e.startswith("MISSED copy") for e in rec["errors"])
+    # and each copy is in its original's predicted cluster: at least those 2 of the 36 gold pairs
+    assert m["pairwise_recall"] >= 2 / 36 - 1e-9
     assert sum(d.startswith("distractor '") for d in rec["details"]) == 4  # one line per design
