@@ -101,8 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     shp.add_argument("id", help="event or article id")
     db_option(shp)
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
-                                      "places, times, quotes, police)")
-    evl.add_argument("stage", help="articles, dates, events, places, times, quotes or police")
+                                      "places, times, quotes, police, fusion)")
+    evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")
     evl.add_argument("path", nargs="?", help="the benchmark's data (default: its folder under ../shared/data "
                                              "or $EVENTWIRE_DATA)")
     evl.add_argument("--errors", action="store_true", help="also list the misses, one line each")

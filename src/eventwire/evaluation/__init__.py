@@ -25,6 +25,7 @@ STAGES: dict[str, tuple[str, str]] = {
     "times": ("times", "timex/aquaint"),
     "quotes": ("quotes", "quotes/polnear-dev"),
     "police": ("police", "police-events"),
+    "fusion": ("fusion", "fusion-dev"),
 }
 
 
