@@ -3,7 +3,9 @@
 Every article is written in one transaction with all its annotations, so a crash
 leaves either the whole article or nothing; article ids are stable, so writing the
 same article again is a no-op (also when two processes race: the second insert is
-ignored by the database's own conflict handling).
+ignored by the database's own conflict handling). Storing an original and looking its
+near-duplicates up are one transaction holding its LSH band keys (``Store.writing``), so of
+two concurrent ingests of an article and its copy, the one stored second is linked to the first.
 """
 
 from __future__ import annotations
