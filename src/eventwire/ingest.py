@@ -72,12 +72,18 @@ class Ingester:
 
     def near_duplicate(self, sig) -> tuple[str, float] | None:
         """(original id, similarity) of the closest stored or pending original above the threshold."""
-        from .dedup import band_keys, signature_from_bytes
+        from .dedup import band_keys
 
+        candidates = self._decoded(self.store.near_duplicate_candidates(band_keys(sig, self.dedup)))
+        return self._best(sig, candidates + list(self.pending.items()))
+
+    def _decoded(self, rows: list[tuple[str, bytes]]) -> list[tuple[str, object]]:
+        from .dedup import signature_from_bytes
+
+        return [(aid, signature_from_bytes(b, self.dedup)) for aid, b in rows]
+
+    def _best(self, sig, candidates: list[tuple[str, object]]) -> tuple[str, float] | None:
         best: tuple[str, float] | None = None
-        candidates = [(aid, signature_from_bytes(b, self.dedup))
-                      for aid, b in self.store.near_duplicate_candidates(band_keys(sig, self.dedup))]
-        candidates += list(self.pending.items())
         for aid, other in candidates:  # oldest first: ties go to the earliest original
             sim = float(sig.jaccard(other))
             if sim >= self.dedup.threshold and (best is None or sim > best[1]):
@@ -117,15 +123,32 @@ class Ingester:
         self.store_original(doc, sig, summary)
 
     def store_original(self, doc: Document, sig, summary: IngestSummary) -> None:
+        """Store ``doc`` as an original, unless an original it copies was stored since it was looked up.
+
+        The look-up before the pipeline saves annotating most copies, but another ingest may
+        store an original of this one while the pipeline runs: the store is asked again inside
+        the transaction that writes, which holds the article's LSH band keys, so of two
+        concurrent copies the one stored second is always linked to the first.
+        """
         from .dedup import band_keys, signature_bytes
 
-        if self.store.add_document(doc, signature=signature_bytes(sig), bands=band_keys(sig, self.dedup)):
+        bands = band_keys(sig, self.dedup)
+        with self.store.writing(bands) as w:
+            # Only the store: pending originals come later in input order (batch mode) and are
+            # stored after this one.
+            match = self._best(sig, self._decoded(w.near_duplicate_candidates(bands)))
+            if match is not None:
+                stored = w.add_document(copy_of(doc.article, *match), duplicate_of=match[0], similarity=match[1])
+            else:
+                stored = w.add_document(doc, signature=signature_bytes(sig), bands=bands)
+        if not stored:
+            summary.already += 1
+        elif match is not None:
+            summary.duplicates += 1
+        else:
             summary.stored += 1
             summary.events += len(doc.events)
-        else:
-            summary.already += 1
         self.pending.pop(doc.article.id, None)
-
 
     def store_if_duplicate(self, article, sig, summary: IngestSummary,
                            match: tuple[str, float] | None = None) -> bool:
@@ -134,13 +157,18 @@ class Ingester:
         if match is None:
             return False
         original, similarity = match
-        # A copy is stored once and linked; its events are its original's, not new ones.
-        doc = Document(article, skipped=[f"all stages: near-duplicate of {original} ({similarity:.2f})"])
-        if self.store.add_document(doc, duplicate_of=original, similarity=similarity):
+        if self.store.add_document(copy_of(article, original, similarity), duplicate_of=original,
+                                   similarity=similarity):
             summary.duplicates += 1
         else:
             summary.already += 1
         return True
+
+
+def copy_of(article, original: str, similarity: float) -> Document:
+    """The document stored for a near-duplicate: the article alone, linked to its original."""
+    # A copy is stored once and linked; its events are its original's, not new ones.
+    return Document(article, skipped=[f"all stages: near-duplicate of {original} ({similarity:.2f})"])
 
 
 def skip(name: str, exc: ArticleSkipped, summary: IngestSummary) -> None:

@@ -3,12 +3,16 @@
 Every article is written in one transaction with all its annotations, so a crash
 leaves either the whole article or nothing; article ids are stable, so writing the
 same article again is a no-op (also when two processes race: the second insert is
-ignored by the database's own conflict handling).
+ignored by the database's own conflict handling). Storing an original and looking its
+near-duplicates up are one transaction holding its LSH band keys (``Store.writing``), so of
+two concurrent ingests of an article and its copy, the one stored second is linked to the first.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,25 +85,53 @@ class Store:
                      duplicate_of: str | None = None, similarity: float | None = None,
                      bands: list[tuple[int, int]] | None = None) -> bool:
         """Store an article with all its annotations in one transaction; False if it was there already."""
-        art = doc.article
+        with self.writing(bands) as w:
+            return w.add_document(doc, signature=signature, duplicate_of=duplicate_of,
+                                  similarity=similarity, bands=bands)
+
+    @contextmanager
+    def writing(self, bands: list[tuple[int, int]] | None = None) -> Iterator[Writer]:
+        """One write transaction that holds ``bands``' LSH keys until it commits.
+
+        Looking near-duplicates up and storing the article must be one step: two ingests
+        that each looked before either stored would both store an original. Inside this
+        block no other writer can store an article sharing a band key, so candidates read
+        through the ``Writer`` include every original committed before it, and an original
+        stored here is seen by every later writer. SQLite: BEGIN IMMEDIATE (one writer per
+        file). PostgreSQL: a transaction-scoped advisory lock per key, taken in key order so
+        that two writers cannot deadlock; articles sharing no key do not wait for each other.
+        """
         with self.engine.begin() as conn:
-            site_id = self._site_id(conn, art.site)
-            row = {
-                "id": art.id, "site_id": site_id, "url": art.url, "input": art.input, "title": art.title,
-                "published": art.published, "retrieved": art.retrieved, "language": art.language,
-                "text": art.text, "content_hash": content_hash(art.text), "duplicate_of": duplicate_of,
-                "similarity": similarity, "signature": signature, "skipped": doc.skipped or None,
-                "case_label": doc.case_label, "ingested_at": datetime.now(UTC),
-            }
-            inserted = conn.execute(_insert_ignore(conn, t.articles).values(**row).returning(t.articles.c.id))
-            if inserted.first() is None:
-                return False  # stored before (or by a concurrent ingest a moment ago)
-            self._add_annotations(conn, doc)
-            if bands:
-                conn.execute(insert(t.lsh_bands), [{"band": b, "key": k, "article_id": art.id} for b, k in bands])
             if self.dialect == "sqlite":
-                conn.execute(text("INSERT INTO articles_fts (article_id, title, text) VALUES (:i, :ti, :tx)"),
-                             {"i": art.id, "ti": art.title or "", "tx": art.text})
+                # pysqlite would begin lazily (deferred) at the first write, after the reads: too late.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif bands:
+                keys = sorted({_lock_key(k) for _b, k in bands})
+                conn.execute(text("SELECT pg_advisory_xact_lock(:space, k) FROM unnest(CAST(:keys AS int[])) AS k"),
+                             {"space": _LSH_LOCK_SPACE, "keys": keys})
+            yield Writer(self, conn)
+
+    def _write(self, conn, doc: Document, signature: bytes | None, duplicate_of: str | None,
+               similarity: float | None, bands: list[tuple[int, int]] | None) -> bool:
+        art = doc.article
+        site_id = self._site_id(conn, art.site)
+        row = {
+            "id": art.id, "site_id": site_id, "url": art.url, "input": art.input, "title": art.title,
+            "published": art.published, "retrieved": art.retrieved, "language": art.language,
+            "text": art.text, "content_hash": content_hash(art.text), "duplicate_of": duplicate_of,
+            "similarity": similarity, "signature": signature, "skipped": doc.skipped or None,
+            # Taken inside the transaction (after its locks), so "oldest" is the order of storing.
+            "case_label": doc.case_label, "ingested_at": datetime.now(UTC),
+        }
+        inserted = conn.execute(_insert_ignore(conn, t.articles).values(**row).returning(t.articles.c.id))
+        if inserted.first() is None:
+            return False  # stored before (or by a concurrent ingest a moment ago)
+        self._add_annotations(conn, doc)
+        if bands:
+            conn.execute(insert(t.lsh_bands), [{"band": b, "key": k, "article_id": art.id} for b, k in bands])
+        if self.dialect == "sqlite":
+            conn.execute(text("INSERT INTO articles_fts (article_id, title, text) VALUES (:i, :ti, :tx)"),
+                         {"i": art.id, "ti": art.title or "", "tx": art.text})
         return True
 
     def _site_id(self, conn, name: str | None) -> int | None:
@@ -142,13 +174,8 @@ class Store:
         """(id, signature) of stored originals sharing an LSH band key, oldest first."""
         if not bands:
             return []
-        # Keys carry their band (dedup.band_keys), so one primary-key lookup per key finds them.
-        ids = select(t.lsh_bands.c.article_id).where(t.lsh_bands.c.key.in_([k for _b, k in bands]))
-        q = (select(t.articles.c.id, t.articles.c.signature)
-             .where(t.articles.c.id.in_(ids), t.articles.c.signature.is_not(None))
-             .order_by(t.articles.c.ingested_at, t.articles.c.id))
         with self.engine.connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute(q)]
+            return _candidates(conn, bands)
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -206,6 +233,43 @@ class Store:
             "ingested_at": s["ingested_at"].isoformat() if s["ingested_at"] else None,
         } for s in srcs]
         return out
+
+
+class Writer:
+    """The open transaction of ``Store.writing``: look near-duplicates up, then store, atomically."""
+
+    def __init__(self, store: Store, conn) -> None:
+        self._store, self._conn = store, conn
+
+    def near_duplicate_candidates(self, bands: list[tuple[int, int]]) -> list[tuple[str, bytes]]:
+        """As ``Store.near_duplicate_candidates``, read inside this transaction."""
+        return _candidates(self._conn, bands) if bands else []
+
+    def add_document(self, doc: Document, signature: bytes | None = None,
+                     duplicate_of: str | None = None, similarity: float | None = None,
+                     bands: list[tuple[int, int]] | None = None) -> bool:
+        """As ``Store.add_document``; committed when the ``writing`` block ends."""
+        return self._store._write(self._conn, doc, signature, duplicate_of, similarity, bands)
+
+
+# Advisory locks of LSH band keys live in their own (int, int) key space: PostgreSQL keeps it
+# apart from single-bigint locks such as the migration's. A key folded to 32 bits may share its
+# lock with another key: that only makes two unrelated articles wait for each other a moment.
+_LSH_LOCK_SPACE = 0x4C5348  # "LSH"
+
+
+def _lock_key(key: int) -> int:
+    folded = (key ^ (key >> 32)) & 0xFFFFFFFF
+    return folded - (1 << 32) if folded >= 1 << 31 else folded
+
+
+def _candidates(conn, bands: list[tuple[int, int]]) -> list[tuple[str, bytes]]:
+    # Keys carry their band (dedup.band_keys), so one primary-key lookup per key finds them.
+    ids = select(t.lsh_bands.c.article_id).where(t.lsh_bands.c.key.in_([k for _b, k in bands]))
+    q = (select(t.articles.c.id, t.articles.c.signature)
+         .where(t.articles.c.id.in_(ids), t.articles.c.signature.is_not(None))
+         .order_by(t.articles.c.ingested_at, t.articles.c.id))
+    return [(r[0], r[1]) for r in conn.execute(q)]
 
 
 def _actor_kinds(conn, article_ids: list[str], names: list[str | None]) -> dict[str, str]:
