@@ -109,43 +109,42 @@ def count(texts: list[str]) -> tuple[dict[str, Counter], Counter]:
     """Forms of each word (at non-initial positions) and runs of capitalised words (phrases)."""
     forms: dict[str, Counter] = defaultdict(Counter)
     phrases: Counter = Counter()
+    for sent in _body_sentences(texts):
+        for w in sent[1:]:
+            forms[w.lower()][w] += 1
+        run: list[str] = []
+        for w in sent[1:] + [""]:  # the sentence-initial word may be cased for its position only
+            if w and (_is_cap(w) or (run and w in CONNECTORS)):
+                run.append(w)
+                continue
+            while run and not _is_cap(run[-1]):
+                run.pop()
+            if 2 <= len(run) <= 5:
+                phrases[" ".join(run)] += 1
+            run = []
+    return forms, phrases
+
+
+def _body_sentences(texts: list[str]):
+    """The word lists of every sentence outside headlines."""
     for text in texts:
         for line in text.splitlines():
             words = WORD.findall(line)
-            if not words or _headline(line, words):
-                continue
-            for sent in _sentences(line):
-                for w in sent[1:]:
-                    forms[w.lower()][w] += 1
-                run: list[str] = []
-                for w in sent[1:] + [""]:  # the sentence-initial word may be cased for its position only
-                    if w and (_is_cap(w) or (run and w in CONNECTORS)):
-                        run.append(w)
-                        continue
-                    while run and not _is_cap(run[-1]):
-                        run.pop()
-                    if 2 <= len(run) <= 5:
-                        phrases[" ".join(run)] += 1
-                    run = []
-    return forms, phrases
+            if words and not _headline(line, words):
+                yield from _sentences(line)
 
 
 def lower_sequences(texts: list[str], keys: set[tuple[str, ...]]) -> Counter:
     """How often each word sequence of ``keys`` occurs in any case (non-initial, outside headlines)."""
     seen: Counter = Counter()
     lengths = sorted({len(k) for k in keys})
-    for text in texts:
-        for line in text.splitlines():
-            words = WORD.findall(line)
-            if not words or _headline(line, words):
-                continue
-            for sent in _sentences(line):
-                low = [w.lower() for w in sent]
-                for i in range(1, len(low)):
-                    for n in lengths:
-                        key = tuple(low[i:i + n])
-                        if len(key) == n and key in keys:
-                            seen[key] += 1
+    for sent in _body_sentences(texts):
+        low = [w.lower() for w in sent]
+        for i in range(1, len(low)):
+            for n in lengths:
+                key = tuple(low[i:i + n])
+                if len(key) == n and key in keys:
+                    seen[key] += 1
     return seen
 
 

@@ -52,35 +52,20 @@ The market, one of the largest in the district, draws traders from several neigh
 every week. It was not clear when it would reopen.
 """
 
-COPY = """Nine killed as gunmen raid Karu market town
+# The copy: the original with these edits and an outlet's footer.
+_EDITS = [
+    ("Gunmen kill nine in raid on market town of Karu", "Nine killed as gunmen raid Karu market town"),
+    ("Gunmen on motorcycles", "Gunmen riding motorcycles"),
+    ("surrounding forest", "nearby forest"),
+    ("more soldiers to the area. Farmers' groups said\nthe violence threatened the coming planting season in one "
+     "of the region's most productive districts.", "more troops to the area."),
+]
+COPY = ORIGINAL
+for _old, _new in _EDITS:
+    assert _old in COPY
+    COPY = COPY.replace(_old, _new)
+COPY += "\nShare this story. Follow Daily Trumpet News on social media for the latest headlines.\n"
 
-KARU, 14 March 2024 - Gunmen riding motorcycles attacked the market town of Karu late on Tuesday,
-killing at least nine people and setting fire to dozens of shops, local officials and residents said.
-
-The attackers arrived shortly after dusk, when traders were closing their stalls, and fired into
-the crowd for nearly an hour before police reinforcements reached the town from the state capital.
-Witnesses said the gunmen shouted at shopkeepers to leave before pouring petrol on the wooden stalls.
-
-"We counted nine bodies this morning, and several of the wounded are still in a serious condition
-at the general hospital," said Musa Abdullahi, the chairman of the local government council.
-He said at least twenty people had been taken to hospital with gunshot wounds and burns.
-
-A police spokesman, Ibrahim Lawal, confirmed the attack and said officers had arrested three
-suspects during a search of the nearby forest on Wednesday. He declined to say which group
-the suspects belonged to, but said the investigation was continuing and more arrests were expected.
-
-Residents said the town had been attacked twice in the past year and accused the authorities of
-ignoring repeated warnings about armed men camping in the forest reserve to the north. Many families
-left on Wednesday for the nearby city of Lafia, carrying what they could on foot and on motorcycles.
-
-The state governor condemned the killings in a statement, promised compensation for traders who
-lost their goods, and ordered the deployment of more troops to the area.
-
-The market, one of the largest in the district, draws traders from several neighbouring states
-every week. It was not clear when it would reopen.
-
-Share this story. Follow Daily Trumpet News on social media for the latest headlines.
-"""
 
 TRIALS = 3
 

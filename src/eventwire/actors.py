@@ -130,6 +130,16 @@ def find_entities(doc) -> list[Entity]:
 # ---- generic references resolved with the article's country --------------------------------
 
 
+def role_template(text: str) -> str | None:
+    """The actor name of a generic role with its country still to fill ('police', 'the army'); None when
+    the words name the country themselves ('Syrian army', 'police of Gujarat') or are no role."""
+    for pat, name, _kind, _needs in _roles()[0]:
+        m = pat.fullmatch(text.strip())
+        if m:
+            return None if m.group("q") or m.group("of") or m.group("pro") else name
+    return None
+
+
 @lru_cache(maxsize=1)
 def _roles() -> tuple[list[tuple[re.Pattern, str, str, bool]], dict[str, str], dict[str, str]]:
     t = load_table("actor_roles.json")

@@ -118,13 +118,9 @@ def _template(e: Entity) -> str | None:
     """
     if PLACEHOLDER in (e.actor or ""):
         return e.actor
-    from ..actors import _roles
+    from ..actors import role_template
 
-    for pat, name, _kind, _needs in _roles()[0]:
-        m = pat.fullmatch(e.text.strip())
-        if m:
-            return None if m.group("q") or m.group("of") or m.group("pro") else name
-    return None
+    return role_template(e.text)
 
 
 
