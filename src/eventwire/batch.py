@@ -20,7 +20,7 @@ from .budget import ArticleSkipped
 from .config import Settings
 from .document import Document
 from .errors import EventwireError, InputError
-from .ingest import Ingester, IngestSummary, first_line, skip
+from .ingest import Ingester, IngestSummary, first_line, fuse_new, skip
 from .models import Article
 from .sources import RawInput, iter_inputs, store_files
 from .store import Store
@@ -247,4 +247,5 @@ def ingest_parallel(
                 progress(summary)
     finally:
         summary.seconds = time.perf_counter() - t0
+    fuse_new(store, summary)
     return summary

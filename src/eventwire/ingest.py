@@ -35,6 +35,7 @@ class IngestSummary:
     failed: int = 0  # inputs that could not be read (one line each on stderr)
     skipped: Counter = field(default_factory=Counter)  # expected skips by reason (WARC requests, revisits...)
     seconds: float = 0.0
+    fusion: object | None = None  # the FusionSummary of the fusion run that ends the ingest
 
     @property
     def ingested(self) -> int:
@@ -49,6 +50,8 @@ class IngestSummary:
         ]
         if self.skipped:
             out.append("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))
+        if self.fusion is not None:
+            out.append(self.fusion.line())
         return out
 
 
@@ -202,7 +205,15 @@ def ingest(paths: list[str], store: Store, settings: Settings | None = None,
                 progress(summary)
     finally:
         summary.seconds = time.perf_counter() - t0
+    fuse_new(store, summary)
     return summary
+
+
+def fuse_new(store: Store, summary: IngestSummary) -> None:
+    """Fuse the new reports with the store's events (after every ingest, serial or parallel)."""
+    from .fusion import fuse
+
+    summary.fusion = fuse(store)
 
 
 def _is_store_error(exc: Exception) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -127,22 +128,53 @@ def read_gold(path: Path) -> Gold:
 
 # -- what the store says -----------------------------------------------------------------------
 
-def predicted_clusters(store) -> Partition:
-    """The store's partition of its article ids into real-world events.
+def main_events(store) -> dict[str, tuple[str, int]]:
+    """Article id -> (fused event id, its independent sources) of the event the article newly reports.
 
-    Today there is no cross-article fusion: each article (with its events) is its own cluster,
-    joined only with the near-duplicate copies the store links to it (``duplicate_of``).
+    An article's main event is the fused event of its first account (in text order) that fusion
+    could place and date; an article with none has the fused event of its first account. Copies
+    (``duplicate_of``) take their original's.
     """
     from sqlalchemy import select
 
     from ..store import schema as t
 
+    fr, src, fe = t.fused_reports, t.event_sources, t.fused_events
+    q = (select(src.c.article_id, src.c.start, fr.c.event_id, fr.c.fused_id, fe.c.lat, fe.c.date_precision,
+                fe.c.sources_independent)
+         .join(fr, fr.c.event_id == src.c.event_id).join(fe, fe.c.id == fr.c.fused_id)
+         .where(fr.c.event_id == fr.c.unit_id)
+         .order_by(src.c.article_id, src.c.start, fr.c.event_id))
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t.articles.c.id, t.articles.c.duplicate_of).order_by(t.articles.c.id)).all()
-    root = {aid: dup or aid for aid, dup in rows}
+        rows = conn.execute(q).all()
+        dups = conn.execute(select(t.articles.c.id, t.articles.c.duplicate_of)
+                            .where(t.articles.c.duplicate_of.is_not(None))).all()
+    first: dict[str, tuple[str, int]] = {}
+    placed: dict[str, tuple[str, int]] = {}
+    for aid, _start, _eid, fid, lat, prec, n in rows:
+        first.setdefault(aid, (fid, n))
+        if lat is not None and prec == "day":
+            placed.setdefault(aid, (fid, n))
+    out = {aid: placed.get(aid) or first[aid] for aid in first}
+    for aid, orig in dups:
+        if orig in out:
+            out[aid] = out[orig]
+    return out
+
+
+def predicted_clusters(store) -> Partition:
+    """The store's partition of its article ids into real-world events: articles whose main events
+    were fused into one event share a cluster; an article with no event is its own."""
+    from sqlalchemy import select
+
+    from ..store import schema as t
+
+    main = main_events(store)
+    with store.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(select(t.articles.c.id).order_by(t.articles.c.id))]
     clusters: dict[str, set[str]] = {}
-    for aid, r in root.items():
-        clusters.setdefault(r, set()).add(aid)
+    for aid in ids:
+        clusters.setdefault(main[aid][0] if aid in main else aid, set()).add(aid)
     return list(clusters.values())
 
 
@@ -180,9 +212,11 @@ def _ingest(path: Path, db: Path):
 
 # -- the evaluation ----------------------------------------------------------------------------
 
-def score(gold: Gold, predicted: Partition, copies: dict[str, str], denied: set[str]) -> Report:
+def score(gold: Gold, predicted: Partition, copies: dict[str, str], denied: set[str],
+          independent: dict[str, int] | None = None) -> Report:
     """Score a predicted partition of article names, the copy links (copy -> original) and the
-    articles flagged as denying, against ``gold``."""
+    articles flagged as denying, against ``gold``. ``independent``: article -> the independent
+    sources its event counts (fusion's figure); without it, the cluster's articles that are not copies."""
     names = set(gold.articles)
     pred = complete(predicted, names)
     metrics: dict[str, float] = {}
@@ -227,7 +261,10 @@ def score(gold: Gold, predicted: Partition, copies: dict[str, str], denied: set[
         members = set(e["articles"])
         g = sum(1 for a in members if not gold.articles.get(a, {}).get("duplicate_of"))
         cluster = best_match(pred, members)
-        n = sum(1 for a in cluster if a not in copies)
+        if independent is not None and cluster:
+            n = max(Counter(independent.get(a, 1) for a in sorted(cluster)).most_common(1)[0][0], 0)
+        else:
+            n = sum(1 for a in cluster if a not in copies)
         exact += n == g
         counts.append(f"{e['id']} {n}/{g}")
     metrics["independent_sources_exact"] = exact / len(gold.events) if gold.events else 0.0
@@ -259,13 +296,15 @@ def evaluate(path: Path, limit: int | None = None) -> Report:
         try:
             stored = stored_articles(store)
             clusters = predicted_clusters(store)
+            main = main_events(store)
             denied_ids = denied_articles(store)
         finally:
             store.close()
     name = {aid: stem for aid, (stem, _) in stored.items()}
     predicted = [{name[a] for a in c if a in name} for c in clusters]
     copies = {name[a]: name[o] for a, (_, o) in stored.items() if o and o in name}
-    report = score(gold, predicted, copies, {name[a] for a in denied_ids if a in name})
+    independent = {name[a]: n for a, (_f, n) in main.items() if a in name}
+    report = score(gold, predicted, copies, {name[a] for a in denied_ids if a in name}, independent)
     missing = sorted(set(gold.articles) - set(name.values()))
     report.data = (f"{path.name} ({len(gold.articles)} articles, {len(gold.events)} gold events; "
                    f"ingested {summary.stored} originals and {summary.duplicates} linked copies, "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select, text
 
 from ..errors import UsageError
+from ..geo import km_between
 from ..options import period_end, period_start
 from . import schema as t
 from .store import Store, event_dict
@@ -29,13 +30,6 @@ class EventFilter:
     modality: str | None = None
     include_duplicates: bool = False  # events read only from near-duplicate copies
     limit: int | None = None
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = math.pi / 180
-    a = (math.sin((lat2 - lat1) * r / 2) ** 2
-         + math.cos(lat1 * r) * math.cos(lat2 * r) * math.sin((lon2 - lon1) * r / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _text_article_ids(store: Store, query: str):

@@ -149,3 +149,50 @@ lsh_bands = Table(
     Column("article_id", String(40), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("band", Integer, nullable=False),
 )
+
+# Fused events: one row per real-world event, however many articles report it (eventwire.fusion).
+# Its facts are what most independent reports say; every report stays in fused_reports.
+fused_events = Table(
+    "fused_events", metadata,
+    Column("id", String(40), primary_key=True),  # from its members alone: the same on every run
+    Column("event_type", String(64), nullable=False),
+    Column("sub_event_type", String(96), nullable=True),
+    Column("actor1", Text, nullable=True),
+    Column("actor2", Text, nullable=True),
+    Column("assoc_actors", JSON, nullable=True),
+    Column("location", Text, nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("geonameid", Integer, nullable=True),
+    Column("geo_precision", Integer, nullable=True),
+    Column("date", String(10), nullable=True),
+    Column("date_precision", String(8), nullable=True),
+    Column("fatalities", Integer, nullable=True),  # the fused figure, by fatalities_rule
+    Column("fatalities_min", Integer, nullable=True),
+    Column("fatalities_max", Integer, nullable=True),
+    Column("fatalities_rule", Text, nullable=True),  # set when the sources disagree
+    Column("modality", String(16), nullable=False),
+    Column("contested", Boolean, nullable=False),  # a party denies it
+    Column("attributed_to", Text, nullable=True),
+    Column("confidence", Float, nullable=False),
+    Column("reports", Integer, nullable=False),  # per-article events fused
+    Column("articles", Integer, nullable=False),  # articles reporting it, copies included (GDELT NumArticles)
+    Column("sources_independent", Integer, nullable=False),  # copies and spliced pages counted once
+    Column("outlets", Text, nullable=True),  # '; '-separated, as ACLED's source column
+    Index("ix_fused_events_date", "date"),
+    Index("ix_fused_events_type", "event_type", "sub_event_type"),
+    Index("ix_fused_events_country", "country"),
+    Index("ix_fused_events_latlon", "lat", "lon"),
+)
+
+# Which per-article event (report) belongs to which fused event, and why it was merged.
+fused_reports = Table(
+    "fused_reports", metadata,
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("fused_id", String(40), ForeignKey("fused_events.id", ondelete="CASCADE"), nullable=False),
+    Column("unit_id", String(40), nullable=False),  # the leading report of its article's account
+    Column("copy_of", String(40), nullable=True),  # the earlier report whose sentence it repeats (spliced page)
+    Column("why", JSON, nullable=True),  # the merges it took part in: other report, score, km, day gap...
+    Index("ix_fused_reports_fused", "fused_id"),
+)
