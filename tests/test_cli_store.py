@@ -43,6 +43,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def filled_store(tmp_path: Path) -> Path:
     """A store holding one article (published 2017-06-18) with one event, written without a model."""
     from eventwire.document import Document
+    from eventwire.fusion import fuse
     from eventwire.models import Article, Event, Location
     from eventwire.store import Store
 
@@ -56,6 +57,7 @@ def filled_store(tmp_path: Path) -> Path:
     with Store(str(path)) as s:
         s.add_document(Document(Article(id="a1", text=text, title="Raqqa", published=date(2017, 6, 18)),
                                 events=[ev]))
+        fuse(s)  # as ingest does after storing
     return path
 
 
@@ -381,13 +383,15 @@ def test_sources_skip_databases_their_journals_and_locks_but_not_lookalike_names
     assert again == {"store": SKIP_DATABASE}
 
 
-def test_a_damaged_store_met_while_reading_is_one_line(filled_store: Path):
+@pytest.mark.parametrize("table, view", [("event_sources", ["--reports"]), ("fused_events", [])])
+def test_a_damaged_store_met_while_reading_is_one_line(filled_store: Path, table: str, view: list[str]):
     import sqlite3
 
     conn = sqlite3.connect(filled_store)
-    conn.execute("DROP TABLE event_sources")  # a store someone edited by hand
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute(f"DROP TABLE {table}")  # a store someone edited by hand
     conn.commit()
     conn.close()
-    proc = run("events", "--db", str(filled_store))
+    proc = run("events", "--db", str(filled_store), *view)
     assert proc.returncode == 1
-    assert one_line(proc) == "eventwire: the store failed: no such table: event_sources"
+    assert one_line(proc) == f"eventwire: the store failed: no such table: {table}"

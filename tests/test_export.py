@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from eventwire.extract import extract_text
+from eventwire.fusion import fuse
 from eventwire.store import Store
 
 from .conftest import SEED, need
@@ -21,6 +22,7 @@ def db(tmp_path_factory) -> str:
     doc = extract_text(need(SEED / "raqqa-2017-06.txt").read_text("utf-8"), "raqqa-2017-06.txt")
     with Store(path) as s:
         s.add_document(doc)
+        fuse(s)  # as ingest does after storing
     return path
 
 

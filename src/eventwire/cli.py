@@ -76,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--modality", type=opt.modality,
                        help="asserted, reported, claimed, denied, threatened, planned, hypothetical")
         p.add_argument("--include-duplicates", action="store_true",
-                       help="also events read only from near-duplicate copies")
+                       help="with --reports: also events read only from near-duplicate copies")
+        p.add_argument("--reports", action="store_true",
+                       help="each article's events (reports) instead of fused events (one per real-world event)")
         p.add_argument("--limit", type=opt.positive_int, help="at most this many events")
 
     evp = sub.add_parser("events", help="list events in the store")
@@ -98,8 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     arp.add_argument("--limit", type=opt.positive_int, default=50, help="at most this many articles (default 50)")
     arp.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     shp = sub.add_parser("show", help="show an event (with its evidence and sources) or an article")
-    shp.add_argument("id", help="event or article id")
+    shp.add_argument("id", help="fused event, per-article event or article id")
     db_option(shp)
+    shp.add_argument("--why", action="store_true",
+                     help="a fused event as text: each report and why it was merged, instead of JSON")
+    fsp = sub.add_parser("fuse", help="fuse the store's events across articles (ingest does this itself)")
+    db_option(fsp)
+    fsp.add_argument("--full", action="store_true", help="recompute every fused event, not only around new reports")
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

@@ -125,30 +125,59 @@ def _place_or_latlon(value: str) -> tuple[float, float]:
     return best.lat, best.lon
 
 
-def _with_sources(store: Store, events):
+def _with_sources(store: Store, events, fused: bool):
     for ev in events:
-        yield store.event(ev["id"])
+        yield store.fused_event(ev["id"]) if fused else store.event(ev["id"])
+
+
+def _find(store: Store, f: EventFilter, reports: bool):
+    """Fused events (the default) or per-article events (``--reports``)."""
+    from .store.query import find_events, find_fused_events
+
+    if not reports:
+        _warn_unfused(store)
+    return find_events(store, f) if reports else find_fused_events(store, f)
+
+
+def _warn_unfused(store: Store) -> None:
+    from .fusion import unfused_count
+
+    n = unfused_count(store)
+    if n:
+        print(f"eventwire: {n} events in this store are not fused yet (a store from before fusion or an "
+              f"interrupted ingest): run 'eventwire fuse' to fuse them", file=sys.stderr)
+
+
+def _event_line(ev: dict) -> str:
+    loc = ev["location"] or {}
+    mod = ev["modality"] + (", contested" if ev.get("contested") else "")
+    line = (f"{ev['id']}  {ev['date'] or '?':10s}  {ev['event_type']} / {ev['sub_event_type'] or '-'}  "
+            f"{ev['actor1'] or '?'} -> {ev['actor2'] or '?'}  @ {loc.get('name') or '?'}"
+            f"{' (' + loc['country'] + ')' if loc.get('country') else ''}  [{mod}]")
+    if ev["fatalities"] is not None:
+        rng = ev.get("fatalities_range")
+        line += f"  fatalities {ev['fatalities']}" + (f" ({rng[0]}-{rng[1]} by source)" if rng and rng[0] != rng[1]
+                                                      else "")
+    if ev.get("fused"):
+        line += (f"  {ev['articles']} article{'s' if ev['articles'] != 1 else ''}, "
+                 f"{ev['sources_independent']} independent")
+    return line
 
 
 def cmd_events(args: argparse.Namespace) -> int:
     locate(args.db, create=False)  # before the database library loads
-    from .store.query import find_events
-
     f = _event_filter(args)  # a place not in the gazetteer is a usage error before the store is opened
     with _open_store(args.db, create=False) as store:
         n = 0
-        for ev in find_events(store, f):
+        for ev in _find(store, f, args.reports):
             n += 1
             if args.json:
-                print(json.dumps(store.event(ev["id"]), ensure_ascii=False, default=str))
+                full = store.event(ev["id"]) if args.reports else store.fused_event(ev["id"])
+                print(json.dumps(full, ensure_ascii=False, default=str))
                 continue
-            loc = ev["location"] or {}
-            print(f"{ev['id']}  {ev['date'] or '?':10s}  {ev['event_type']} / {ev['sub_event_type'] or '-'}  "
-                  f"{ev['actor1'] or '?'} -> {ev['actor2'] or '?'}  @ {loc.get('name') or '?'}"
-                  f"{' (' + loc['country'] + ')' if loc.get('country') else ''}  [{ev['modality']}]"
-                  f"{'  fatalities ' + str(ev['fatalities']) if ev['fatalities'] is not None else ''}")
+            print(_event_line(ev))
         if not args.json:
-            print(f"{n} events", file=sys.stderr)
+            print(f"{n} {'events (per article)' if args.reports else 'events'}", file=sys.stderr)
     return 0
 
 
@@ -179,11 +208,10 @@ def _output(path: str | None) -> Iterator[TextIO]:
 def cmd_export(args: argparse.Namespace) -> int:
     locate(args.db, create=False)  # before the database library loads
     from .export import write_csv, write_geojson, write_json
-    from .store.query import find_events
 
     f = _event_filter(args)
     with _open_store(args.db, create=False) as store, _output(args.output) as out:
-        events = _with_sources(store, find_events(store, f))
+        events = _with_sources(store, _find(store, f, args.reports), fused=not args.reports)
         if args.format == "csv":
             n, left_out = write_csv(events, out, extra=not args.acled_only)
             for reason, k in sorted(left_out.items()):
@@ -216,11 +244,29 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _open_store(args.db, create=False) as store:
-        rec = store.event(args.id) or store.article(args.id)
+        rec = store.fused_event(args.id) or store.event(args.id) or store.article(args.id)
     if rec is None:
         print(f"eventwire: no event or article with id {args.id}", file=sys.stderr)
         return 1
+    if args.why:
+        if not rec.get("fused"):
+            print(f"eventwire: {args.id} is not a fused event (--why explains fused events; "
+                  f"see its 'fused_into' for the one it belongs to)", file=sys.stderr)
+            return 1
+        from .fusion.explain import explain
+
+        print(explain(rec))
+        return 0
     print(json.dumps(rec, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def cmd_fuse(args: argparse.Namespace) -> int:
+    with _open_store(args.db, create=False) as store:
+        from .fusion import fuse
+
+        summary = fuse(store, full=args.full)
+    print(summary.line())
     return 0
 
 

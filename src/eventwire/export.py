@@ -34,7 +34,8 @@ ACLED_COLUMNS: list[str] = list(_acled()["columns"])
 # eventwire's own columns after ACLED's: what an analyst needs to weigh the record. Readers that select
 # ACLED's columns by name (pandas, readr, dplyr::bind_rows, acledR) ignore or fill them; pass
 # extra=False to write_csv for a file with ACLED's 31 columns only.
-EXTRA_COLUMNS = ["modality", "attributed_to", "confidence", "event_id", "article_ids"]
+EXTRA_COLUMNS = ["modality", "attributed_to", "confidence", "event_id", "article_ids", "articles",
+                 "sources_independent", "contested", "fatalities_range"]
 CSV_COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
 
 
@@ -302,7 +303,7 @@ def acled_row(ev: dict) -> dict:
         "geo_precision": loc.get("precision") or "",
         "source": "; ".join(sites),
         "source_scale": source_scale(sites, country.iso2),
-        "notes": " ".join(dict.fromkeys(s["evidence"] for s in sources)),
+        "notes": " ".join(dict.fromkeys(s["evidence"] for s in sources if s.get("evidence"))),
         "fatalities": ev.get("fatalities") or 0,
         "tags": "; ".join(tags),
         "timestamp": _timestamp(sources),
@@ -311,6 +312,12 @@ def acled_row(ev: dict) -> dict:
         "confidence": ev.get("confidence"),
         "event_id": ev["id"],
         "article_ids": " ".join(dict.fromkeys(s["article_id"] for s in sources)),
+        # GDELT's NumArticles / NumSources: every reporting article, and those that are not copies.
+        "articles": ev.get("articles", len({s["article_id"] for s in sources})),
+        "sources_independent": ev.get("sources_independent",
+                                      len({s["article_id"] for s in sources if not s.get("duplicate_of")})),
+        "contested": "yes" if ev.get("contested") else "",
+        "fatalities_range": "-".join(map(str, rng)) if (rng := ev.get("fatalities_range")) and rng[0] != rng[1] else "",
     }
 
 

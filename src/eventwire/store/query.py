@@ -41,8 +41,8 @@ def _text_article_ids(store: Store, query: str):
     return select(t.articles.c.id).where(text("search @@ websearch_to_tsquery('english', :q)").bindparams(q=query))
 
 
-def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
-    ev = t.events
+def _conditions(store: Store, f: EventFilter, ev) -> list:
+    """The filter's WHERE terms on an events-like table (``events`` or ``fused_events``)."""
     conds = []
     if f.since:
         conds.append(ev.c.date >= f.since)
@@ -53,8 +53,6 @@ def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
         conds.append(ev.c.event_type.ilike(f.event_type))
     if f.sub_event_type:
         conds.append(ev.c.sub_event_type.ilike(f.sub_event_type))
-    if f.modality:
-        conds.append(ev.c.modality == f.modality)
     if f.actor:
         like = f"%{f.actor}%"
         conds.append(or_(ev.c.actor1.ilike(like), ev.c.actor2.ilike(like)))
@@ -71,6 +69,27 @@ def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
         dlat = f.radius_km / 111.0
         dlon = f.radius_km / max(1e-6, 111.0 * math.cos(math.radians(lat)))
         conds.append(and_(ev.c.lat.between(lat - dlat, lat + dlat), ev.c.lon.between(lon - dlon, lon + dlon)))
+    return conds
+
+
+def _rows(store: Store, f: EventFilter, q) -> Iterator:
+    n = 0
+    with store.engine.connect() as conn:
+        for row in conn.execute(q).mappings():
+            if f.near and km_between(f.near[0], f.near[1], row["lat"], row["lon"]) > f.radius_km:
+                continue
+            yield row
+            n += 1
+            if f.limit and n >= f.limit:
+                return
+
+
+def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
+    """Per-article events (reports) matching the filter, newest first."""
+    ev = t.events
+    conds = _conditions(store, f, ev)
+    if f.modality:
+        conds.append(ev.c.modality == f.modality)
     src = t.event_sources
     if f.text:
         conds.append(ev.c.id.in_(select(src.c.event_id).where(src.c.article_id.in_(_text_article_ids(store, f.text)))))
@@ -79,15 +98,33 @@ def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
             t.articles.c.duplicate_of.is_(None))
         conds.append(ev.c.id.in_(originals))
     q = select(ev).where(*conds).order_by(ev.c.date.desc().nulls_last(), ev.c.id)
-    n = 0
-    with store.engine.connect() as conn:
-        for row in conn.execute(q).mappings():
-            if f.near and km_between(f.near[0], f.near[1], row["lat"], row["lon"]) > f.radius_km:
-                continue
-            yield event_dict(row)
-            n += 1
-            if f.limit and n >= f.limit:
-                return
+    for row in _rows(store, f, q):
+        yield event_dict(row)
+
+
+def find_fused_events(store: Store, f: EventFilter) -> Iterator[dict]:
+    """Fused events (one per real-world event) matching the filter, newest first.
+
+    ``--modality denied`` finds contested events (a party denies them); ``--text`` matches any
+    reporting article, copies included.
+    """
+    from .fused import fused_dict
+
+    fe, fr, src = t.fused_events, t.fused_reports, t.event_sources
+    conds = _conditions(store, f, fe)
+    if f.modality == "denied":
+        conds.append(fe.c.contested.is_(True) | (fe.c.modality == "denied"))
+    elif f.modality:
+        conds.append(fe.c.modality == f.modality)
+    if f.text:
+        hits = _text_article_ids(store, f.text)
+        originals = select(t.articles.c.id).where(t.articles.c.id.in_(hits)).union(
+            select(t.articles.c.duplicate_of).where(t.articles.c.id.in_(hits), t.articles.c.duplicate_of.is_not(None)))
+        conds.append(fe.c.id.in_(select(fr.c.fused_id).join(src, src.c.event_id == fr.c.event_id)
+                                 .where(src.c.article_id.in_(originals))))
+    q = select(fe).where(*conds).order_by(fe.c.date.desc().nulls_last(), fe.c.id)
+    for row in _rows(store, f, q):
+        yield fused_dict(row)
 
 
 @dataclass

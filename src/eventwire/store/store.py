@@ -209,6 +209,17 @@ class Store:
         rec["case_label"] = row["case_label"]
         return rec
 
+    def fused_event(self, fid: str) -> dict | None:
+        """A fused event with every report, its copies and sources (``store.fused.read_fused``)."""
+        from .fused import read_fused
+
+        with self.engine.connect() as conn:
+            out = read_fused(conn, fid)
+            if out is not None:
+                out["actor_kinds"] = _actor_kinds(conn, list(dict.fromkeys(r["article_id"] for r in out["reports"])),
+                                                  [out["actor1"], out["actor2"], *out["assoc_actors"]])
+        return out
+
     def event(self, eid: str) -> dict | None:
         """An event with its sources: each article and the evidence sentence it was read from."""
         with self.engine.connect() as conn:
@@ -223,6 +234,8 @@ class Store:
                 .where(t.event_sources.c.event_id == eid)
             ).mappings().all()
             out = event_dict(ev)
+            out["fused_into"] = conn.execute(select(t.fused_reports.c.fused_id)
+                                             .where(t.fused_reports.c.event_id == eid)).scalar()
             out["actor_kinds"] = _actor_kinds(conn, [s["article_id"] for s in srcs],
                                               [ev["actor1"], ev["actor2"], *(ev["assoc_actors"] or [])])
         out["sources"] = [{
