@@ -55,7 +55,8 @@ def veto(a: Unit, b: Unit, settings: FusionSettings) -> str | None:
         return "next day, other event type"
     km = km_between(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
     same_place = a.place.geonameid is not None and a.place.geonameid == b.place.geonameid
-    coarse = a.place.geo_precision != 1 or b.place.geo_precision != 1
+    coarse = (a.place.geo_precision != 1 or b.place.geo_precision != 1 or a.place.place_inherited
+              or b.place.place_inherited)
     if not same_place and km > (settings.radius_coarse_km if coarse else settings.radius_town_km):
         return f"{km:.0f} km apart"
     return None
@@ -72,6 +73,8 @@ def compare(a: Unit, b: Unit, settings: FusionSettings) -> Match:
     m.km = km_between(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
     same_place = a.place.geonameid is not None and a.place.geonameid == b.place.geonameid
     m.parts["place"] = w["same_place"] if same_place or m.km <= settings.near_km else w["within_radius"]
+    if a.place.place_inherited or b.place.place_inherited:
+        m.parts["place"] *= w["inherited_place_factor"]  # the article's main place, not the sentence's
     if a.sub_types & b.sub_types:
         m.parts["type"] = w["same_sub_event_type"]
     elif a.types & b.types:

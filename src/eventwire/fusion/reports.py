@@ -51,11 +51,17 @@ class Report:
     start: int
     families: frozenset[str] = frozenset()
     day: int | None = None  # date ordinal when the date is a day
+    place_inherited: bool = False  # the place is the article's main place, not the sentence's
     words: frozenset[str] = frozenset()
 
     @property
     def located(self) -> bool:
+        """Placed to a town or district (a country or a region is too coarse to tell events apart)."""
         return self.lat is not None and self.geo_precision is not None and self.geo_precision < 3
+
+    @property
+    def own_place(self) -> bool:
+        return self.located and not self.place_inherited
 
 
 def report_query():
@@ -102,4 +108,53 @@ def from_rows(rows, settings: FusionSettings) -> list[Report]:
         rep.words = words_of(f"{r['title'] or ''} {rep.evidence}")
         reports.append(rep)
     reports.sort(key=lambda x: (x.article_id, x.start, x.id))
+    return reports
+
+
+def article_places(conn, article_ids: list[str]) -> dict[str, dict]:
+    """Article id -> its main place: the town or district it names most (ties: the first named).
+
+    Countries and regions are too coarse to tell two events apart, and an all-capitals dateline
+    ("KINSHASA, Nov 7 -") names where the story was filed, not where it happened.
+    """
+    p = t.places
+    out: dict[str, dict] = {}
+    for i in range(0, len(article_ids), 500):
+        q = (select(p.c.article_id, p.c.start, p.c.text, p.c.name, p.c.lat, p.c.lon, p.c.country, p.c.geonameid,
+                    p.c.feature)
+             .where(p.c.article_id.in_(article_ids[i:i + 500]), p.c.feature.in_(("city", "locality", "admin")))
+             .order_by(p.c.article_id, p.c.start))
+        tally: dict[str, dict[tuple, list]] = {}
+        for r in conn.execute(q).mappings():
+            if r["text"].isupper():
+                continue
+            key = (r["geonameid"], r["name"])
+            slot = tally.setdefault(r["article_id"], {}).setdefault(key, [0, r["start"], r])
+            slot[0] += 1
+        for aid, places in tally.items():
+            _n, _start, r = max(places.values(), key=lambda v: (v[0], -v[1]))
+            out[aid] = {"location": r["name"], "lat": r["lat"], "lon": r["lon"], "country": r["country"],
+                        "geonameid": r["geonameid"], "geo_precision": 1 if r["feature"] != "admin" else 2}
+    return out
+
+
+def load_reports(conn, settings: FusionSettings, article_ids: list[str] | None = None) -> list[Report]:
+    """The reports of the given articles (all articles: None), each article's main place attached
+    to reports that name no place of their own (``place_inherited``)."""
+    if article_ids is None:
+        reports = from_rows(conn.execute(report_query()).mappings(), settings)
+    else:
+        reports = []
+        ids = sorted(article_ids)
+        for i in range(0, len(ids), 500):
+            q = report_query().where(t.event_sources.c.article_id.in_(ids[i:i + 500]))
+            reports.extend(from_rows(conn.execute(q).mappings(), settings))
+        reports.sort(key=lambda x: (x.article_id, x.start, x.id))
+    need = sorted({r.article_id for r in reports if not r.located})
+    main = article_places(conn, need) if need else {}
+    for r in reports:
+        if not r.located and r.article_id in main:
+            for k, v in main[r.article_id].items():
+                setattr(r, k, v)
+            r.place_inherited = True
     return reports

@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, text
 from ..store import schema as t
 from .cluster import cluster, scored_pairs
 from .fused import FusedEvent, build
-from .reports import from_rows, report_query
+from .reports import load_reports
 from .settings import FusionSettings, get_settings
 from .units import Unit, units_of
 
@@ -55,7 +55,7 @@ def fuse(store, full: bool = False, settings: FusionSettings | None = None) -> F
     with store.engine.begin() as conn:
         _lock(conn)
         if full:
-            units = units_of(from_rows(conn.execute(report_query()).mappings(), settings), settings)
+            units = units_of(load_reports(conn, settings), settings)
             affected = units
             conn.execute(delete(t.fused_reports))
             conn.execute(delete(t.fused_events))
@@ -83,12 +83,7 @@ def unfused_count(store) -> int:
 
 
 def _reports_of_articles(conn, article_ids: set[str], settings: FusionSettings):
-    out = []
-    ids = sorted(article_ids)
-    for i in range(0, len(ids), 500):
-        q = report_query().where(t.event_sources.c.article_id.in_(ids[i:i + 500]))
-        out.extend(from_rows(conn.execute(q).mappings(), settings))
-    return out
+    return load_reports(conn, settings, sorted(article_ids))
 
 
 def _articles_on_days(conn, days: set[int]) -> set[str]:

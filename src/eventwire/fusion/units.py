@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..geo import km_between
 from .reports import Report
@@ -27,7 +28,7 @@ class Unit:
     types: frozenset[str]
     sub_types: frozenset[str]
     day: int | None
-    place: Report | None  # the first report located by its own sentence
+    place: Report | None  # the first report located by its own sentence, else the article's main place
     actors: frozenset[str]
     victims: bool  # civilians named as the target
     words: frozenset[str]
@@ -57,8 +58,11 @@ def _fits(unit: list[Report], r: Report, settings: FusionSettings) -> bool:
     days = {x.day for x in unit if x.day is not None}
     if r.day is not None and days and r.day not in days:
         return False
-    places = [x for x in unit if x.located]
-    if r.located and places:
+    if r.day is None and r.date and days and not any(date.fromordinal(d).isoformat().startswith(r.date)
+                                                     for d in days):
+        return False  # "in 2016", "since May": another time than the unit's day
+    places = [x for x in unit if x.own_place]
+    if r.own_place and places:
         radius = settings.radius_town_km if r.geo_precision == 1 and places[0].geo_precision == 1 \
             else settings.radius_coarse_km
         if km_between(r.lat, r.lon, places[0].lat, places[0].lon) > radius:
@@ -80,7 +84,7 @@ def article_units(reports: list[Report], settings: FusionSettings) -> list[Unit]
 
 def _unit(group: list[Report], settings: FusionSettings) -> Unit:
     lead = group[0]
-    place = next((r for r in group if r.located), None)
+    place = next((r for r in group if r.own_place), None) or next((r for r in group if r.located), None)
     day = next((r.day for r in group if r.day is not None), None)
     fat = lead.fatalities if lead.fatalities is not None else next(
         (r.fatalities for r in group if r.fatalities is not None), None)
