@@ -79,6 +79,8 @@ def compare(a: Unit, b: Unit, settings: FusionSettings) -> Match:
         m.parts["type"] = w["same_sub_event_type"]
     elif a.types & b.types:
         m.parts["type"] = w["same_event_type"]
+    else:  # one attack told as a battle by one outlet and as an attack on civilians by another: allowed, weaker
+        m.parts["type"] = w["other_event_type"]
     shared = sorted(a.actors & b.actors)
     m.shared_actors = shared
     if shared:
