@@ -256,3 +256,35 @@ def test_reading_a_store_with_unfused_events_says_how_to_fuse_them(tmp_path: Pat
     fused = run("fuse", "--db", str(tmp_path / "old.db"))
     assert fused.returncode == 0 and "fused 3 reports into 1 events" in fused.stdout
     assert "not fused" not in run("events", "--db", str(tmp_path / "old.db")).stderr
+
+
+def spliced_page() -> Document:
+    # A content farm's page a week later: the wire's sentence under its own date, so "on Tuesday"
+    # resolved to the next Tuesday, next to a sentence of its own.
+    return doc("farm", "farm.example", "2024-03-20",
+               ev("Gunmen killed at least 12 people in Karu on Tuesday, residents and officials said.",
+                  day="2024-03-19", fat=12),
+               ev("Officials in the state capital promised more patrols on the roads around the town.",
+                  type_="Strategic developments", sub="Other", a1=None, a2=None, loc=None, day=None),
+               title="Top 10 shocking stories this week")
+
+
+@pytest.mark.parametrize("farm_first", [False, True])
+def test_a_page_repeating_a_report_under_another_date_joins_its_event_as_a_copy(tmp_path: Path, farm_first: bool):
+    wire = three_reports()
+    wire[0] = doc("w1", "wire.example", "2024-03-12",
+                  ev("Gunmen killed at least 12 people in Karu on Tuesday, residents and officials said.", fat=12))
+    s = Store(str(tmp_path / "f.db"))
+    order = [spliced_page(), *wire] if farm_first else [*wire, spliced_page()]
+    for d in order:  # one ingest (and fusion run) per article
+        s.add_document(d)
+        fuse(s)
+    f = fused_of(s, "w1")
+    assert "farm" in {r["article_id"] for r in f["reports"]}
+    assert f["articles"] == 4 and f["sources_independent"] == 3 and f["date"] == "2024-03-12"
+    rep = next(r for r in f["reports"] if r["article_id"] == "farm" and r["lead"])
+    assert rep["independent"] is False
+    assert any(m.get("parts", {}).get("repeated sentence") for m in rep["merged"])
+    incremental = _partition(s)
+    fuse(s, full=True)
+    assert _partition(s) == incremental

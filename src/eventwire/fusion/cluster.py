@@ -19,6 +19,8 @@ from .compare import Match, compare, veto
 from .settings import FusionSettings
 from .units import Unit
 
+REPEATED = 100.0  # the score of a repeated sentence: before any other pair
+
 
 def _spans(settings: FusionSettings, lat: float) -> tuple[int, int]:
     radius = max(settings.radius_town_km, settings.radius_coarse_km)
@@ -63,7 +65,11 @@ def cluster(units: list[Unit], settings: FusionSettings) -> tuple[list[list[Unit
     group: dict[str, list[Unit]] = {u.id: [u] for u in units}
     owner: dict[str, str] = {u.id: u.id for u in units}
     why: dict[str, list[dict]] = defaultdict(list)
-    for a, b, m in scored_pairs(units, settings):
+    by_id = {u.id: u for u in units}
+    # A page's sentence repeated from a report (fusion.splices) joins that report's event first.
+    repeats = [(u, by_id[u.copy_of], Match(score=REPEATED, parts={"repeated sentence": REPEATED}))
+               for u in units if u.copy_of in by_id]
+    for a, b, m in repeats + scored_pairs(units, settings):
         ga, gb = owner[a.id], owner[b.id]
         if ga == gb:
             continue

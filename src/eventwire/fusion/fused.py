@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
-from .reports import Report, words_of
+from .reports import Report
 from .settings import FusionSettings
 from .units import Unit, fused_id, is_generic
 
@@ -28,30 +29,6 @@ class FusedEvent:
     units: list[Unit]
     row: dict  # the fused_events row
     members: list[dict] = field(default_factory=list)  # fused_reports rows
-
-
-def _shingles(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
-    w = [x for x in text.lower().split() if x]
-    return frozenset(tuple(w[i:i + n]) for i in range(max(1, len(w) - n + 1)))
-
-
-def splices(units: list[Unit], order: dict[str, tuple], settings: FusionSettings) -> dict[str, str]:
-    """Unit id -> id of the earlier unit whose sentence it repeats (a spliced or re-spun page).
-
-    ``order`` gives each article's (published, ingested_at, id): the earlier report is the original.
-    """
-    out: dict[str, str] = {}
-    ranked = sorted(units, key=lambda u: (order.get(u.article_id, ()), u.id))
-    sh = {u.id: [_shingles(r.evidence) for r in u.reports] for u in ranked}
-    for i, u in enumerate(ranked):
-        for v in ranked[:i]:
-            if v.article_id == u.article_id or v.id in out:
-                continue
-            if any(len(a & b) / len(a | b) >= settings.splice_min_jaccard
-                   for a in sh[u.id] for b in sh[v.id] if a and b):
-                out[u.id] = v.id
-                break
-    return out
 
 
 def _vote(values: list, default=None):
@@ -71,12 +48,12 @@ def _actor(units: list[Unit], role: str, settings: FusionSettings, exclude: str 
     return _vote(generic)
 
 
-def build(units: list[Unit], why: dict[str, list[dict]], order: dict[str, tuple],
-          copies: dict[str, list[str]], sites: dict[str, str | None], settings: FusionSettings) -> FusedEvent:
+def build(units: list[Unit], why: dict[str, list[dict]], copies: dict[str, list[str]],
+          sites: dict[str, str | None], settings: FusionSettings) -> FusedEvent:
     """The fused event of one cluster. ``copies``: article id -> its stored near-duplicate copies;
     ``sites``: article id (originals and copies) -> outlet name."""
     fid = fused_id([u.id for u in units])
-    spliced = splices(units, order, settings) if len(units) > 1 else {}
+    spliced = {u.id: u.copy_of for u in units if u.copy_of}  # see fusion.splices
     independent = [u for u in units if u.id not in spliced]
 
     # Type: the commonest (type, sub-type) among independent units' leading reports.
@@ -91,8 +68,6 @@ def build(units: list[Unit], why: dict[str, list[dict]], order: dict[str, tuple]
     days = [u.day for u in independent if u.day is not None]
     day_counts = Counter(days)
     day = min(day_counts, key=lambda d: (-day_counts[d], d)) if days else None
-    date_of = {u.day: u.lead.date if u.lead.day == u.day else next(r.date for r in u.reports if r.day == u.day)
-               for u in units if u.day is not None}
     actor1 = _actor(independent, "actor1", settings)
     actor2 = _actor(independent, "actor2", settings, exclude=actor1)
     assoc = sorted({a for u in independent for r in u.reports for a in r.assoc_actors} - {actor1, actor2})
@@ -116,7 +91,7 @@ def build(units: list[Unit], why: dict[str, list[dict]], order: dict[str, tuple]
         "location": place.location if place else None, "lat": place.lat if place else None,
         "lon": place.lon if place else None, "country": place.country if place else None,
         "geonameid": place.geonameid if place else None, "geo_precision": place.geo_precision if place else None,
-        "date": date_of.get(day) if day is not None else units[0].lead.date,
+        "date": date.fromordinal(day).isoformat() if day is not None else units[0].lead.date,
         "date_precision": "day" if day is not None else units[0].lead.date_precision,
         "fatalities": fatalities,
         "fatalities_min": min((f for _u, f in figures), default=None),
@@ -138,4 +113,3 @@ def build(units: list[Unit], why: dict[str, list[dict]], order: dict[str, tuple]
     return FusedEvent(fid, units, row, members)
 
 
-__all__ = ["FusedEvent", "build", "splices", "words_of"]

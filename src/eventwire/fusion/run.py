@@ -22,6 +22,7 @@ from .cluster import cluster, scored_pairs
 from .fused import FusedEvent, build
 from .reports import load_reports
 from .settings import FusionSettings, get_settings
+from .splices import link_splices, sketch
 from .units import Unit, units_of
 
 _FUSION_LOCK = 0x46555345  # "FUSE": PostgreSQL advisory lock key of fusion runs
@@ -55,13 +56,14 @@ def fuse(store, full: bool = False, settings: FusionSettings | None = None) -> F
     with store.engine.begin() as conn:
         _lock(conn)
         if full:
-            units = units_of(load_reports(conn, settings), settings)
-            affected = units
+            affected = units_of(load_reports(conn, settings), settings)
             conn.execute(delete(t.fused_reports))
             conn.execute(delete(t.fused_events))
+            conn.execute(delete(t.evidence_keys))
         else:
             affected = _affected(conn, settings)
             _drop_fused(conn, [r.id for u in affected for r in u.reports])
+        _write_keys(conn, affected)
         summary.units = len(affected)
         summary.reports = sum(len(u.reports) for u in affected)
         if affected:
@@ -107,7 +109,8 @@ def _ranges(days: list[int]) -> list[tuple[int, int]]:
 
 
 def _affected(conn, settings: FusionSettings) -> list[Unit]:
-    """The units of unfused reports and every unit connected to them by a mergeable pair."""
+    """The units of unfused reports and every unit connected to them by a mergeable pair or a
+    repeated sentence, found by loading neighbouring days and sketch partners until none is missing."""
     seeds = {r[0] for r in conn.execute(
         select(t.event_sources.c.article_id).where(
             t.event_sources.c.event_id.not_in(select(t.fused_reports.c.event_id))).distinct())}
@@ -118,19 +121,47 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
     seed_units = {u.id for u in units_of(reports, settings)}
     gap = settings.max_date_gap_days
     loaded_days: set[int] = set()
+    sketched: set[str] = set()
     while True:
         units = units_of(reports, settings)
+        link_splices(units, settings)
         component = _component(units, seed_units, settings)
         need = {d + k for u in component if u.fusable for d in (u.day,) for k in range(-gap, gap + 1)}
         need -= loaded_days
-        if not need:
-            return component
         loaded_days |= need
-        new = _articles_on_days(conn, need) - loaded_articles
+        new = _articles_on_days(conn, need) if need else set()
+        fresh = [r for u in component for r in u.reports if r.id not in sketched]
+        sketched.update(r.id for r in fresh)
+        new |= _sketch_partners(conn, fresh)
+        new -= loaded_articles
+        if not new and not need:
+            return component
         loaded_articles |= new
         if new:
             reports = reports + _reports_of_articles(conn, new, settings)
             reports.sort(key=lambda x: (x.article_id, x.start, x.id))
+
+
+def _sketch_partners(conn, reports) -> set[str]:
+    """Articles holding a report whose sentence shares a sketch hash with one of ``reports``."""
+    keys = sorted({k for r in reports for k in sketch(r.evidence)})
+    out: set[str] = set()
+    for i in range(0, len(keys), 500):
+        q = (select(t.event_sources.c.article_id)
+             .join(t.evidence_keys, t.evidence_keys.c.event_id == t.event_sources.c.event_id)
+             .where(t.evidence_keys.c.key.in_(keys[i:i + 500])).distinct())
+        out.update(r[0] for r in conn.execute(q))
+    return out
+
+
+def _write_keys(conn, units: list[Unit]) -> None:
+    """Sketch hashes of the units' sentences, so that later runs find the pages that repeat them."""
+    ids = [r.id for u in units for r in u.reports]
+    for i in range(0, len(ids), 500):
+        conn.execute(delete(t.evidence_keys).where(t.evidence_keys.c.event_id.in_(ids[i:i + 500])))
+    rows = [{"key": k, "event_id": r.id} for u in units for r in u.reports for k in sketch(r.evidence)]
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(t.evidence_keys), rows[i:i + 5000])
 
 
 def _component(units: list[Unit], seeds: set[str], settings: FusionSettings) -> list[Unit]:
@@ -138,6 +169,10 @@ def _component(units: list[Unit], seeds: set[str], settings: FusionSettings) -> 
     for a, b, _m in scored_pairs(units, settings):
         adj[a.id].add(b.id)
         adj[b.id].add(a.id)
+    for u in units:
+        if u.copy_of:
+            adj[u.id].add(u.copy_of)
+            adj[u.copy_of].add(u.id)
     by_id = {u.id: u for u in units}
     seen = {s for s in seeds if s in by_id}
     stack = list(seen)
@@ -161,29 +196,28 @@ def _drop_fused(conn, report_ids: list[str]) -> None:
 
 
 def _article_facts(conn, article_ids: set[str]):
-    """(order, copies, sites) of the articles: (published, id) for splice direction, stored copies, outlets."""
-    order: dict[str, tuple] = {}
+    """(copies, sites) of the articles: their stored near-duplicate copies, and every one's outlet."""
     copies: dict[str, list[str]] = defaultdict(list)
     sites: dict[str, str | None] = {}
     ids = sorted(article_ids)
     a = t.articles
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        q = (select(a.c.id, a.c.published, a.c.duplicate_of, t.sites.c.name)
+        q = (select(a.c.id, a.c.duplicate_of, t.sites.c.name)
              .join(t.sites, t.sites.c.id == a.c.site_id, isouter=True)
              .where((a.c.id.in_(chunk)) | (a.c.duplicate_of.in_(chunk))))
-        for aid, pub, dup, site in conn.execute(q):
-            order[aid] = (pub.isoformat() if pub else "9999", aid)
+        for aid, dup, site in conn.execute(q):
             sites[aid] = site
             if dup:
                 copies[dup].append(aid)
-    return order, copies, sites
+    return copies, sites
 
 
 def _build_all(conn, units: list[Unit], settings: FusionSettings) -> list[FusedEvent]:
+    link_splices(units, settings)
     clusters, why = cluster(units, settings)
-    order, copies, sites = _article_facts(conn, {u.article_id for u in units})
-    return [build(c, why, order, copies, sites, settings) for c in clusters]
+    copies, sites = _article_facts(conn, {u.article_id for u in units})
+    return [build(c, why, copies, sites, settings) for c in clusters]
 
 
 def _write(conn, events: list[FusedEvent]) -> None:

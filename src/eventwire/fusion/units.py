@@ -35,6 +35,7 @@ class Unit:
     fatalities: int | None
     modality: str
     fusable: bool = False
+    copy_of: str | None = None  # the earlier unit whose sentence it repeats (fusion.splices)
     cell: tuple[int, int] | None = field(default=None, repr=False)
 
     @property

@@ -196,3 +196,10 @@ fused_reports = Table(
     Column("why", JSON, nullable=True),  # the merges it took part in: other report, score, km, day gap...
     Index("ix_fused_reports_fused", "fused_id"),
 )
+
+# Bottom-k sketch hashes of each report's sentence (fusion.splices), to find pages that repeat it.
+evidence_keys = Table(
+    "evidence_keys", metadata,
+    Column("key", BigInteger, primary_key=True),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+)

@@ -62,9 +62,16 @@ def upgrade() -> None:
         sa.Column("why", sa.JSON(), nullable=True),
     )
     op.create_index("ix_fused_reports_fused", "fused_reports", ["fused_id"])
+    op.create_table(
+        "evidence_keys",
+        sa.Column("key", sa.BigInteger(), primary_key=True),
+        sa.Column("event_id", sa.String(length=40), sa.ForeignKey("events.id", ondelete="CASCADE"),
+                  primary_key=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("evidence_keys")
     op.drop_index("ix_fused_reports_fused", table_name="fused_reports")
     op.drop_table("fused_reports")
     for ix in ("ix_fused_events_latlon", "ix_fused_events_country", "ix_fused_events_type", "ix_fused_events_date"):

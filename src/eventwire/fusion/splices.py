@@ -1,0 +1,92 @@
+"""Spliced pages: a sentence repeated from an earlier report makes the page's report a copy of it.
+
+Content farms stitch sentences from several reports into a page of their own, under a new date,
+so relative dates ("on Monday") resolve to another day and the page's report would look like
+another event, or like another independent source of the same one. A report whose sentence
+repeats (word 3-gram Jaccard >= ``splice_min_jaccard``) an earlier report's sentence from another
+article is that report's copy: its unit takes the original's day, place, types and actors, joins
+the original's event, and is not counted as an independent source.
+
+Candidates come from a bottom-k sketch of each sentence's 3-grams (the k smallest hashes), kept in
+the ``evidence_keys`` table: near-identical sentences share some of them, other sentences rarely do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .settings import FusionSettings
+from .units import Unit
+
+_TOKEN = re.compile(r"\w+")
+SKETCH = 6  # hashes kept per sentence
+
+
+def shingles(text: str, n: int = 3) -> frozenset[str]:
+    w = _TOKEN.findall(text.lower())
+    if len(w) < n:
+        return frozenset([" ".join(w)]) if w else frozenset()
+    return frozenset(" ".join(w[i:i + n]) for i in range(len(w) - n + 1))
+
+
+def _h(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def sketch(text: str) -> list[int]:
+    """The bottom-k hashes of a sentence's 3-grams (sentences under 8 words have none: too common)."""
+    sh = shingles(text)
+    if len(sh) < 6:
+        return []
+    return sorted({_h(s) for s in sh})[:SKETCH]
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _order(u: Unit) -> tuple:
+    pub = u.lead.published
+    return (pub.isoformat() if pub else "9999", u.article_id, u.id)
+
+
+def link_splices(units: list[Unit], settings: FusionSettings) -> dict[str, str]:
+    """Unit id -> the earlier unit (another article) one of whose sentences it repeats.
+
+    The earlier report (by publication date, then article id) is the original, whatever the order
+    of ingest. A copied unit takes the original's facts (see the module docstring); units are
+    changed in place (``copy_of``).
+    """
+    by_key: dict[int, list[tuple[Unit, frozenset[str]]]] = {}
+    ranked = sorted(units, key=_order)
+    links: dict[str, str] = {}
+    for u in ranked:
+        mine = [(r, shingles(r.evidence)) for r in u.reports]
+        source: Unit | None = None
+        for r, sh in mine:
+            for k in sketch(r.evidence):
+                for v, vsh in by_key.get(k, ()):
+                    if v.article_id != u.article_id and jaccard(sh, vsh) >= settings.splice_min_jaccard:
+                        source = v
+                        break
+                if source:
+                    break
+            if source:
+                break
+        if source is not None:
+            while source.id in links:  # a copy of a copy: the first original
+                source = next(x for x in ranked if x.id == links[source.id])
+            links[u.id] = source.id
+            _adopt(u, source)
+        for r, sh in mine:
+            for k in sketch(r.evidence):
+                by_key.setdefault(k, []).append((u, sh))
+    return links
+
+
+def _adopt(u: Unit, original: Unit) -> None:
+    u.day, u.place, u.cell, u.fusable = original.day, original.place, original.cell, original.fusable
+    u.families, u.types, u.sub_types = original.families, original.types, original.sub_types
+    u.actors, u.victims = original.actors | u.actors, original.victims or u.victims
+    u.copy_of = original.id
