@@ -288,3 +288,16 @@ def test_a_page_repeating_a_report_under_another_date_joins_its_event_as_a_copy(
     incremental = _partition(s)
     fuse(s, full=True)
     assert _partition(s) == incremental
+
+
+def test_an_article_restating_the_event_as_background_is_listed_not_counted(tmp_path: Path):
+    later = doc("bg", "later.example", "2024-03-14",
+                ev("Bandits abducted 30 pupils from a school in Lafia on Thursday.", loc=FAR, day="2024-03-14",
+                   type_="Violence against civilians", sub="Abduction/forced disappearance"),
+                ev("Gunmen killed at least 12 people in nearby Karu on Tuesday.", fat=12))
+    s = store_of(tmp_path, [*three_reports(), later])
+    f = fused_of(s, "w1")
+    rep = next(r for r in f["reports"] if r["article_id"] == "bg")
+    assert rep["role"] == "background" and not rep["independent"]
+    assert f["articles"] == 4 and f["sources_independent"] == 3
+    assert fused_of(s, "bg")["sub_event_type"] == "Abduction/forced disappearance"

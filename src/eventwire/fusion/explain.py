@@ -41,7 +41,11 @@ def explain(ev: dict) -> str:
     names = {r["event_id"]: f"{r['site'] or r['article_id']} ({r['event_id']})" for r in ev["reports"]}
     for r in ev["reports"]:
         head = "  *" if r["lead"] else "   "
-        flags = [] if r["independent"] else [f"repeats {names.get(r['copy_of'], r['copy_of'])}"]
+        flags = []
+        if r.get("role") == "copy" and r["lead"]:
+            flags.append(f"repeats {names.get(r['copy_of'], r['copy_of'])}: not another source")
+        elif r.get("role") == "background" and r["lead"]:
+            flags.append("background in an article about another event: listed, not counted as a source")
         out.append(f"{head} {r['site'] or '-'} {r['published'] or '?'} [{r['modality']}"
                    + (f" by {r['attributed_to']}" if r.get("attributed_to") else "") + "] "
                    + f"{r['event_type']} / {r['sub_event_type'] or '-'}, {r['actor1'] or '?'} -> "

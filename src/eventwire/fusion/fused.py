@@ -54,7 +54,10 @@ def build(units: list[Unit], why: dict[str, list[dict]], copies: dict[str, list[
     ``sites``: article id (originals and copies) -> outlet name."""
     fid = fused_id([u.id for u in units])
     spliced = {u.id: u.copy_of for u in units if u.copy_of}  # see fusion.splices
-    independent = [u for u in units if u.id not in spliced]
+    # An article restating the event as background ("Sunday's attack, which killed six soldiers")
+    # is listed as a report, but the event's sources are the articles that report it as news.
+    originals = [u for u in units if u.id not in spliced]
+    independent = [u for u in originals if u.main] or originals or units
 
     # Type: the commonest (type, sub-type) among independent units' leading reports.
     ty = _vote([(u.lead.event_type, u.lead.sub_event_type or "") for u in independent])
@@ -103,12 +106,14 @@ def build(units: list[Unit], why: dict[str, list[dict]], copies: dict[str, list[
         "outlets": "; ".join(outlets) or None,
     }
     members = []
+    counted = {u.id for u in independent}
     for u in units:
+        role = "source" if u.id in counted else ("copy" if u.id in spliced else "background")
         for r in u.reports:
             members.append({
                 "event_id": r.id, "fused_id": fid, "unit_id": u.id,
                 "copy_of": spliced.get(u.id) if r is u.lead else None,
-                "why": {"merged": why.get(u.id, []), "lead": r is u.lead} if r is u.lead else {"lead": False},
+                "why": {"merged": why.get(u.id, []), "role": role} if r is u.lead else {"role": role},
             })
     return FusedEvent(fid, units, row, members)
 

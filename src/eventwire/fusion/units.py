@@ -36,6 +36,7 @@ class Unit:
     modality: str
     fusable: bool = False
     copy_of: str | None = None  # the earlier unit whose sentence it repeats (fusion.splices)
+    main: bool = False  # what its article newly reports (its first placed and dated account), not background
     cell: tuple[int, int] | None = field(default=None, repr=False)
 
     @property
@@ -80,7 +81,10 @@ def article_units(reports: list[Report], settings: FusionSettings) -> list[Unit]
             groups.append([r])
         else:
             home.append(r)
-    return [_unit(g, settings) for g in groups]
+    units = [_unit(g, settings) for g in groups]
+    if units:
+        next((u for u in units if u.fusable), units[0]).main = True
+    return units
 
 
 def _unit(group: list[Report], settings: FusionSettings) -> Unit:

@@ -67,7 +67,6 @@ def read_fused(conn, fid: str) -> dict | None:
     ).mappings().all() if article_ids else []
 
     out = fused_dict(fe)
-    spliced_units = {r["unit_id"] for r in rows if r["copy_of"]}
     reports = []
     for r in rows:
         lead = r["id"] == r["unit_id"]
@@ -78,7 +77,10 @@ def read_fused(conn, fid: str) -> dict | None:
             "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "actor1": r["actor1"],
             "actor2": r["actor2"], "location": _loc(r), "date": r["date"], "fatalities": r["fatalities"],
             "modality": r["src_modality"], "attributed_to": r["src_attributed_to"],
-            "lead": lead, "independent": r["unit_id"] not in spliced_units,
+            # role: "source" (counted), "copy" (repeats an earlier report's sentence) or
+            # "background" (its article restates the event while reporting another)
+            "lead": lead, "role": (r["why"] or {}).get("role", "source"),
+            "independent": (r["why"] or {}).get("role", "source") == "source",
             "copy_of": r["copy_of"], "merged": (r["why"] or {}).get("merged", []) if lead else [],
         })
     out["reports"] = reports
