@@ -21,6 +21,8 @@ from eventwire.fusion import fuse, unfused_count
 from eventwire.models import Article, Event, Location
 from eventwire.store import Store
 
+from .test_store import BACKENDS, PG_URL, _fresh_pg_database
+
 # Invented places (real coordinates): a town, a town 9 km away, a town 120 km away.
 KARU = Location("Karu", 9.0, 7.6, "NG", 1000001, 1)
 KARU_NEAR = Location("Karu East", 9.05, 7.67, "NG", 1000002, 1)
@@ -45,8 +47,28 @@ def doc(aid: str, site: str, published: str, *events: Event, title: str | None =
                     events=list(events))
 
 
-def store_of(tmp_path: Path, docs: list[Document], copies: dict[str, Document] | None = None) -> Store:
-    s = Store(str(tmp_path / "f.db"))
+@pytest.fixture(params=BACKENDS)
+def new_store(request, tmp_path: Path):
+    """A function giving a new empty store (SQLite file or PostgreSQL database) and its --db value."""
+    made: list[Store] = []
+
+    def make(name: str = "f") -> Store:
+        if request.param == "sqlite":
+            url = str(tmp_path / f"{name}.db")
+        else:
+            url = _fresh_pg_database(PG_URL, f"{tmp_path.name}{name}")
+        s = Store(url)
+        s.db_arg = url
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def store_of(new_store, docs: list[Document], copies: dict[str, Document] | None = None) -> Store:
+    s = new_store()
     for d in docs:
         s.add_document(d)
     for original, c in (copies or {}).items():
@@ -71,8 +93,8 @@ def three_reports() -> list[Document]:
     ]
 
 
-def test_reports_of_one_event_become_one_fused_event_with_every_report(tmp_path: Path):
-    s = store_of(tmp_path, three_reports())
+def test_reports_of_one_event_become_one_fused_event_with_every_report(new_store):
+    s = store_of(new_store, three_reports())
     f = fused_of(s, "w1")
     assert {r["article_id"] for r in f["reports"]} == {"w1", "l1", "n1"}
     assert f["articles"] == 3 and f["sources_independent"] == 3
@@ -103,28 +125,28 @@ def test_reports_of_one_event_become_one_fused_event_with_every_report(tmp_path:
                                              modality="threatened")),
      "a threat is not the attack"),
 ])
-def test_distinct_events_stay_apart(tmp_path: Path, other: Document, why: str):
-    s = store_of(tmp_path, [*three_reports(), other])
+def test_distinct_events_stay_apart(new_store, other: Document, why: str):
+    s = store_of(new_store, [*three_reports(), other])
     f = fused_of(s, "w1")
     assert other.article.id not in {r["article_id"] for r in f["reports"]}, why
     assert fused_of(s, other.article.id)["articles"] == 1
 
 
-def test_a_copy_is_listed_and_counted_once(tmp_path: Path):
+def test_a_copy_is_listed_and_counted_once(new_store):
     copy = doc("c1", "farm.example", "2024-03-13")
     copy.events = []  # a near-duplicate is stored linked to its original, without events of its own
-    s = store_of(tmp_path, three_reports(), copies={"w1": copy})
+    s = store_of(new_store, three_reports(), copies={"w1": copy})
     f = fused_of(s, "w1")
     assert [c["article_id"] for c in f["copies"]] == ["c1"] and f["copies"][0]["copy_of"] == "w1"
     assert f["articles"] == 4 and f["sources_independent"] == 3
     assert "farm.example" in f["outlets"]
 
 
-def test_a_spliced_page_repeating_a_report_is_not_another_source(tmp_path: Path):
+def test_a_spliced_page_repeating_a_report_is_not_another_source(new_store):
     spliced = doc("sp", "farm.example", "2024-03-14",
                   ev("Gunmen killed at least 12 people in Karu on Tuesday.", fat=12),
                   title="Nigeria news roundup")
-    s = store_of(tmp_path, [*three_reports(), spliced])
+    s = store_of(new_store, [*three_reports(), spliced])
     f = fused_of(s, "w1")
     assert f["articles"] == 4 and f["sources_independent"] == 3
     rep = next(r for r in f["reports"] if r["article_id"] == "sp")
@@ -132,26 +154,26 @@ def test_a_spliced_page_repeating_a_report_is_not_another_source(tmp_path: Path)
                                                              if r["article_id"] == "w1")
 
 
-def test_a_denial_marks_the_event_contested(tmp_path: Path):
+def test_a_denial_marks_the_event_contested(new_store):
     denial = doc("gov", "gov.example", "2024-03-13",
                  ev("The government denied that anyone was killed in Karu on Tuesday.", modality="denied",
                     by="the government"))
-    s = store_of(tmp_path, [*three_reports(), denial])
+    s = store_of(new_store, [*three_reports(), denial])
     f = fused_of(s, "w1")
     assert f["contested"] is True and f["modality"] == "reported"
     assert [r["modality"] for r in f["reports"] if r["article_id"] == "gov"] == ["denied"]
 
 
-def test_claims_and_denials_do_not_set_the_figure_when_others_give_one(tmp_path: Path):
+def test_claims_and_denials_do_not_set_the_figure_when_others_give_one(new_store):
     claim = doc("cl", "claims.example", "2024-03-12", ev("The group said it killed 40 people in Karu on Tuesday.",
                                                          fat=40, modality="claimed", by="the group"))
-    s = store_of(tmp_path, [*three_reports()[1:], claim])
+    s = store_of(new_store, [*three_reports()[1:], claim])
     f = fused_of(s, "l1")
     assert f["fatalities"] == 14 and f["fatalities_range"] == [14, 40]
 
 
-def test_fusion_is_deterministic_and_incremental_equals_full(tmp_path: Path):
-    s = store_of(tmp_path, three_reports()[:2])
+def test_fusion_is_deterministic_and_incremental_equals_full(new_store):
+    s = store_of(new_store, three_reports()[:2])
     s.add_document(three_reports()[2])
     s.add_document(doc("x1", "x.example", "2024-03-16", ev("Gunmen killed five in Karu on Saturday.",
                                                             day="2024-03-16")))
@@ -165,15 +187,13 @@ def test_fusion_is_deterministic_and_incremental_equals_full(tmp_path: Path):
     assert _partition(s) == incremental
 
 
-def test_another_order_gives_the_same_events_and_ids(tmp_path: Path):
+def test_another_order_gives_the_same_events_and_ids(new_store):
     docs = [*three_reports(), doc("x2", "x.example", "2024-03-12", ev("Eight killed in Lafia.", loc=FAR))]
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = Store(str(tmp_path / "a" / "f.db"))
+    a = new_store("a")
     for d in docs:
         a.add_document(d)
         fuse(a)
-    b = Store(str(tmp_path / "b" / "f.db"))
+    b = new_store("b")
     for d in reversed(docs):
         b.add_document(d)
         fuse(b)
@@ -200,14 +220,13 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
+def db(new_store) -> str:
     copy = doc("c1", "farm.example", "2024-03-13")
     copy.events = []
-    s = store_of(tmp_path, [*three_reports(), doc("x2", "x.example", "2024-03-12",
+    s = store_of(new_store, [*three_reports(), doc("x2", "x.example", "2024-03-12",
                                                   ev("Eight killed in Lafia.", loc=FAR, fat=8))],
                  copies={"w1": copy})
-    s.close()
-    return str(tmp_path / "f.db")
+    return s.db_arg
 
 
 def test_events_lists_fused_events_and_reports_lists_each_articles(db: str):
@@ -246,16 +265,15 @@ def test_exports_carry_reports_and_source_counts(db: str, tmp_path: Path):
     assert len(per) == 4
 
 
-def test_reading_a_store_with_unfused_events_says_how_to_fuse_them(tmp_path: Path):
-    s = Store(str(tmp_path / "old.db"))
+def test_reading_a_store_with_unfused_events_says_how_to_fuse_them(new_store):
+    s = new_store("old")
     for d in three_reports():
         s.add_document(d)
-    s.close()
-    proc = run("events", "--db", str(tmp_path / "old.db"))
+    proc = run("events", "--db", s.db_arg)
     assert proc.returncode == 0 and "run 'eventwire fuse'" in proc.stderr
-    fused = run("fuse", "--db", str(tmp_path / "old.db"))
+    fused = run("fuse", "--db", s.db_arg)
     assert fused.returncode == 0 and "fused 3 reports into 1 events" in fused.stdout
-    assert "not fused" not in run("events", "--db", str(tmp_path / "old.db")).stderr
+    assert "not fused" not in run("events", "--db", s.db_arg).stderr
 
 
 def spliced_page() -> Document:
@@ -270,11 +288,11 @@ def spliced_page() -> Document:
 
 
 @pytest.mark.parametrize("farm_first", [False, True])
-def test_a_page_repeating_a_report_under_another_date_joins_its_event_as_a_copy(tmp_path: Path, farm_first: bool):
+def test_a_page_repeating_a_report_under_another_date_joins_its_event_as_a_copy(new_store, farm_first: bool):
     wire = three_reports()
     wire[0] = doc("w1", "wire.example", "2024-03-12",
                   ev("Gunmen killed at least 12 people in Karu on Tuesday, residents and officials said.", fat=12))
-    s = Store(str(tmp_path / "f.db"))
+    s = new_store()
     order = [spliced_page(), *wire] if farm_first else [*wire, spliced_page()]
     for d in order:  # one ingest (and fusion run) per article
         s.add_document(d)
@@ -290,12 +308,12 @@ def test_a_page_repeating_a_report_under_another_date_joins_its_event_as_a_copy(
     assert _partition(s) == incremental
 
 
-def test_an_article_restating_the_event_as_background_is_listed_not_counted(tmp_path: Path):
+def test_an_article_restating_the_event_as_background_is_listed_not_counted(new_store):
     later = doc("bg", "later.example", "2024-03-14",
                 ev("Bandits abducted 30 pupils from a school in Lafia on Thursday.", loc=FAR, day="2024-03-14",
                    type_="Violence against civilians", sub="Abduction/forced disappearance"),
                 ev("Gunmen killed at least 12 people in nearby Karu on Tuesday.", fat=12))
-    s = store_of(tmp_path, [*three_reports(), later])
+    s = store_of(new_store, [*three_reports(), later])
     f = fused_of(s, "w1")
     rep = next(r for r in f["reports"] if r["article_id"] == "bg")
     assert rep["role"] == "background" and not rep["independent"]
