@@ -228,3 +228,33 @@ def test_upper_case_dateline_and_dotted_state(nlp):
     found = {p.text: p for p in find_places(doc)}
     assert found["TORRINGTON"].country == "US" and found["TORRINGTON"].admin1 == "CT"
     assert found["D.C."].country == "US"
+
+
+# ---- spellings and weak namesakes (issue 10: reports must carry their place) ---------------------------
+
+def test_a_hamlet_namesake_does_not_veto_the_articles_town(nlp):
+    # "Soum" is also a village of 5,000 in Senegal: it must not make Titao (Burkina Faso) a far town.
+    doc = nlp("Gunmen raided a cattle market on the edge of Titao on Monday, residents of Soum said.")
+    titao = [p for p in find_places(doc) if p.text == "Titao"]
+    assert titao and titao[0].country == "BF"
+
+
+def test_a_province_is_never_a_hamlet_that_shares_its_name(nlp):
+    doc = nlp("Gunmen raided a gold mine in Soum province on Monday, residents said.")
+    assert not [p for p in find_places(doc) if p.country == "SN"]
+
+
+def test_an_older_spelling_of_a_capital_is_the_city_not_the_province_around_it(nlp):
+    kiev = [p for p in find_places(nlp("Two drones hit a power station in Kiev overnight, the mayor said."))
+            if p.text == "Kiev"]
+    kyiv = [p for p in find_places(nlp("Two drones hit a power station in Kyiv overnight, the mayor said."))
+            if p.text == "Kyiv"]
+    assert kiev and kyiv and kiev[0].feature == "city"
+    assert _km((kiev[0].lat, kiev[0].lon), (kyiv[0].lat, kyiv[0].lon)) < 1
+
+
+@pytest.mark.parametrize("text", ["Al Obeid", "El Obeid"])
+def test_either_spelling_of_the_arabic_article(nlp, text):
+    doc = nlp(f"Fighting resumed in {text} on Tuesday as the army shelled positions around the city.")
+    found = [p for p in find_places(doc) if p.text == text]
+    assert found and found[0].name == "El Obeid" and found[0].country == "SD"

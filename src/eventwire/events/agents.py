@@ -68,6 +68,13 @@ def role_entity(tok, actors: list[Entity]) -> Entity | None:
     found = actors_in(actors, (tok.idx, tok.idx + len(tok.text)))
     if found:
         return found[0]
+    # "by the paramilitary Rapid Support Forces" parsed with the adjective as the agent: a word right before
+    # a named actor describes that actor.
+    text = tok.doc.text
+    end = tok.idx + len(tok.text)
+    named = [e for e in actors if e.start > end and not text[end:e.start].strip()] if tok.pos_ == "ADJ" else []
+    if named:
+        return named[0]
     table = get_table()
     word = tok.lower_
     # "security forces", "riot police": the compound before the head word.

@@ -191,20 +191,41 @@ def has_place_noun(toks, lex: Lexicon) -> bool:
 
 
 
-# A place named only as the reference point of another: "south of the capital Kabul", "near Aleppo".
+# A place named only as the reference point of another: "south of the capital Kabul", "30 km north-east
+# of Gao". Not "near Aleppo", "outside Mosul", "on the outskirts of Djibo" or "northern Syria": those say
+# where it happened (at or next to the place).
 _REFERENCE = re.compile(
-    r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|outside|near|close to)\s+(?:of\s+)?"
-    r"(?:the\s+)?(?:(?:provincial\s+|regional\s+)?(?:capital|city|town|village)\s+(?:of\s+)?)?$",
+    r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?\s+of\s+"
+    r"(?:the\s+)?(?:(?:provincial\s+|regional\s+|state\s+)?(?:capital|city|town|village)\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
+# A place inside an actor's phrase that the parse may have hung on the actor rather than the event:
+# "an attack by armed groups in the Gao region". Taken only when the clause names no other place.
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|(?:on\s+)?the\s+outskirts\s+of)\s+(?:the\s+)?"
+    r"(?:(?:town|city|village|region|province|district|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def is_venue(p: Place) -> bool:
+    """A place an event can be coded at: one in a country (not "West Africa", "Lake Chad", "the Sahel",
+    regions across borders that name no country ACLED could code)."""
+    return p.country is not None
 
 
 def pick_place(head, obj_toks, antecedent, places: list[Place], clause, doc) -> tuple[Place | None, bool]:
     order = {"city": 0, "locality": 0, "admin": 1, "region": 2, "country": 3}
 
+    home = dateline_place(doc, doc.places)
+
     def best(cands: list[Place]) -> Place | None:
+        cands = [p for p in cands if is_venue(p)]
         # "crashed in Logar province south of the capital Kabul": Kabul only locates Logar.
         cands = [p for p in cands if not _REFERENCE.search(doc.article.text[max(0, p.start - 40):p.start])] or cands
+        # "KINSHASA, Nov 7 - ... an attack on a neighbourhood of Beni": the dateline is where the story was
+        # filed; it is the venue only when the sentence names no other place.
+        cands = [p for p in cands if p is not home] or cands
         if not cands:
             return None
         return sorted(cands, key=lambda p: (order.get(p.feature, 1), abs(p.start - head.idx)))[0]

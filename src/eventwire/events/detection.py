@@ -19,6 +19,7 @@ from .agents import (
     role_entity,
 )
 from .arguments import (
+    LOCATIVE,
     actors_from,
     fatalities,
     has_place_noun,
@@ -189,6 +190,17 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
 
     venues = [p for p in places if not in_actor_phrase(p)]
     c.place, c.near = pick_place(head, obj_toks, antecedent, venues, clause, doc)
+    if c.place is None:
+        # "an attack by armed groups in the Gao region": a locative phrase the parse hung on the actor.
+        text = doc.article.text
+        located = [p for p in places if p not in venues and LOCATIVE.search(text[max(0, p.start - 40):p.start])]
+        c.place, c.near = pick_place(head, obj_toks, antecedent, located, clause, doc)
+    if c.place is None:
+        # "an attack on a neighbourhood of Beni that the army said had killed 19 people": the clause tells
+        # of the event the noun it modifies names, and that noun's phrase says where.
+        noun = modified_noun(head)
+        if noun is not None:
+            c.place, c.near = pick_place(noun, [], None, venues, span_of(noun), doc)
     if rule.needs == "place_object":
         # What was taken must be a place: in the object, its "of"/"over" phrase or the antecedent.
         spans = [span_of(t) for t in obj_toks + list(prep_objects(head, ("of", "over")))]
@@ -231,6 +243,19 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+def modified_noun(head):
+    """The noun a trigger's clause modifies, through reported speech: "an attack ... that the army said had
+    killed 19" gives "attack"; None when the trigger's clause modifies no noun."""
+    tok = head
+    for _ in range(4):
+        if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head
+        if tok.dep_ not in ("ccomp", "xcomp", "conj") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
 
 
 def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):

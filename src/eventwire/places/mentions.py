@@ -81,6 +81,9 @@ def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
         return f"@state:{gaz.state_abbrev[key]}", None
     if key in gaz.index:
         return key, None
+    other = _article_variant(key)
+    if other is not None and other in gaz.index:
+        return other, None
     words = key.split()
     if len(words) >= 2 and words[0] in DIRECTIONS:  # "North Texas", "Northeast Georgia"
         base = " ".join(words[1:])
@@ -96,6 +99,17 @@ def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
         if base in gaz.index:
             return base, "city"
     return None, None
+
+
+# The Arabic article is written al, el or ul in English news, and GeoNames lists only some of the spellings
+# ("Al Fasher" for El Fasher, "El Geneina" / "Al Geneina").
+_ARTICLE_VARIANTS = {"al": "el", "el": "al"}
+
+
+def _article_variant(key: str) -> str | None:
+    """The same name under the other spelling of its Arabic article, or None."""
+    first, _, rest = key.partition(" ")
+    return f"{_ARTICLE_VARIANTS[first]} {rest}" if first in _ARTICLE_VARIANTS and rest else None
 
 
 _PLACE_HEADS = frozenset({"town", "city", "village", "district", "province", "region", "neighbourhood",

@@ -141,6 +141,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             ctx.countries["US"] += n
             ctx.states[e.admin1] += 2 * n
     own_vote: dict[str, str] = {}
+    weak: Counter[str] = Counter()
     for key in by_key:
         cands = gaz.index.get(key, [])
         if key in unique or not cands:
@@ -149,6 +150,11 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
         if len(countries) == 1 and None not in countries:  # every reading is in one country
             ctx.countries[next(iter(countries))] += 1
             own_vote[key] = next(iter(countries))  # not evidence for the name's own plausibility
+            if not any(e.feature != "locality" for e in cands):
+                # A hamlet's name ("Soum", a village in Senegal, for the Soum province of Burkina Faso the
+                # gazetteer lacks) scores its country but names no focus that could veto a real town of
+                # the article elsewhere.
+                weak[own_vote[key]] += 1
             states = {e.admin1 for e in cands if e.admin1} if countries == {"US"} else set()
             for st in states:
                 ctx.state_votes[st] += 1.0 / len(states)
@@ -159,7 +165,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             if country == "US" and admin1:
                 ctx.states[admin1] += 1
     # What the text itself names (before any guessed town adds its country): the article's focus.
-    named = Counter(ctx.countries)
+    named = Counter(ctx.countries) - weak
     degraded = _degraded_keys(doc, mentions)
     ner_keys = {m.key for m in mentions if m.from_ner}
 
@@ -177,8 +183,10 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             if suffix in ("county", "parish", "borough", "township"):
                 cands = _county_candidates(cands, key_hints, ctx, gaz)
             elif suffix in ("province", "governorate", "region", "district", "oblast", "prefecture", "state"):
+                # A division, else the town it is named after ("Kunduz province"); never a hamlet that only
+                # shares the name ("Soum province" is no village in Senegal).
                 admins = [e for e in cands if e.feature in ("admin", "region")]
-                cands = admins or cands
+                cands = admins or [e for e in cands if e.feature != "locality"]
             if suffix is None:
                 cands = _city_over_namesake_division(cands, key)
             others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
@@ -218,7 +226,11 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
 def _city_over_namesake_division(cands: list[Entry], key: str) -> list[Entry]:
     """A bare name shared by a city and the division around it ("Kabul", "Beijing", "Aleppo") is the city
     (news writes "Kabul province" for the other); a US state is never such a division."""
-    cities = [e for e in cands if e.feature == "city" and e.population >= 100_000 and normalize(e.name) == key]
+    cities = [e for e in cands if e.feature == "city" and e.population >= 100_000]
+    # The city under its own name, or under a spelling GeoNames lists for it when the division carries
+    # that spelling as its name ("Kiev": Kyiv the city, Kiev the oblast around it).
+    cities = [c for c in cities if normalize(c.name) == key or any(
+        e.feature == "admin" and normalize(e.name) == key for e in cands)]
     if not cities:
         return cands
     return [e for e in cands if not (e.feature == "admin" and e.population and any(
