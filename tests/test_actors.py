@@ -90,3 +90,23 @@ def test_supporters_of_someone_stay_protesters():
                     "in Bolivia.")
     assert got["pro-Morales demonstrators"][1].startswith("Protesters")
     assert got["pro-regime forces"][1].startswith("Pro-Government Militia")
+
+
+# ---- names conflict analysts use (issue 10: reports carry the right actors) ---------------------------
+
+@pytest.mark.parametrize("alias", ["ISWAP", "Islamic State West Africa Province"])
+def test_the_west_africa_province_is_its_own_group(alias):
+    ents = dictionary_entities(f"Fighters of {alias} overran an army base near Monguno.")
+    assert [e.actor for e in ents] == ["Islamic State West Africa Province"]
+
+
+def test_khawarij_is_al_shabaab_only_where_al_shabaab_is_named():
+    assert dictionary_entities("Officials said the Khawarij would be punished.") == []
+    ents = dictionary_entities("The Khawarij, as the government calls al-Shabaab, bombed a hotel.")
+    assert [e.actor for e in ents] == ["Al Shabaab", "Al Shabaab"]
+
+
+def test_the_defence_and_security_forces_are_the_countrys_military():
+    got = actors_of("The Defence and Security Forces (FDS) repelled an attack near Dori on Sunday.")
+    assert got["Defence and Security Forces"] == ("state_force", "Military Forces of Burkina Faso")
+    assert got["FDS"] == ("state_force", "Military Forces of Burkina Faso")

@@ -25,6 +25,26 @@ TEXTS = {
                               "ambush by armed men in the Tillaberi region, the defence ministry said.\n",
     "region_across_borders": "Published 5 June 2022\n\nMilitants attacked a military patrol in the Lake Chad area "
                              "on Saturday, killing four soldiers.\n",
+    "denied_allegations": "Published 3 April 2023\n\nThe Ministry of Defence has taken note of reports by some "
+                          "media outlets according to which eight villagers were killed on Tuesday in an air strike "
+                          "near Kongoussi.\n\nThe Ministry firmly rejects these reports.\n",
+    "reported_denial": "Published 3 April 2023\n\nSoldiers shot dead six traders at a market in Titao on Monday, "
+                       "witnesses said. On Wednesday, the army denied that any civilians had been killed in Titao.\n",
+    "target_of": "Published 6 June 2022\n\nA FAMa patrol was the target of a complex attack by terrorist groups "
+                 "near Menaka on Sunday.\n",
+    "under_attack": "Published 6 June 2022\n\nAn army convoy came under attack near Dori on Sunday, the army "
+                    "said.\n",
+    "affiliate_named": "Published 3 April 2023\n\nA car bomb exploded outside a hotel in Baidoa on Sunday, killing "
+                       "seven people, police said. The al-Qaeda affiliate claimed responsibility for the bombing hours "
+                       "later. Al-Shabaab "
+                       "fighters have attacked the town before, and officials blamed al-Shabaab for the blast.\n",
+    "affiliate_unnamed": "Published 3 April 2023\n\nA car bomb exploded outside a hotel in Baidoa on Sunday, "
+                         "killing seven people. An al-Qaeda affiliate claimed responsibility for the bombing hours "
+                         "later.\n",
+    "adjective_before_group": "Published 3 April 2023\n\nRockets fired by the paramilitary Rapid Support Forces hit "
+                              "a market in El Obeid on Sunday, killing nine people, residents said.\n",
+    "west_africa_province": "Published 3 April 2023\n\nFighters of the Islamic State West Africa Province attacked "
+                            "an army base in Monguno on Tuesday, killing seven soldiers.\n",
 }
 
 
@@ -69,3 +89,52 @@ def test_a_locative_hung_on_the_attacker_is_still_the_venue(records):
 def test_a_region_across_borders_is_no_venue(records):
     ev = first(records, "region_across_borders")
     assert ev["location"] is None or ev["location"]["country"], ev["location"]
+
+
+# ---- modality --------------------------------------------------------------------------------------------
+
+def test_a_party_denying_the_reports_of_an_event_denies_that_event(records):
+    ev = first(records, "denied_allegations")
+    assert (ev["modality"], ev["attributed_to"]) == ("denied", "Ministry"), ev
+
+
+def test_a_denial_reported_in_a_story_is_the_deniers_report_beside_the_event(records):
+    evs = records["reported_denial"]["events"]
+    assert evs[0]["modality"] != "denied" and evs[0]["location"]["name"] == "Titao"
+    denials = [e for e in evs if e["modality"] == "denied"]
+    assert len(denials) == 1 and denials[0]["attributed_to"] == "army", evs
+    assert denials[0]["date"] != "2023-04-05"  # Wednesday is the day of the denial, not of the killing
+
+
+# ---- types and actors ---------------------------------------------------------------------------------------
+
+def test_an_attack_whose_target_is_an_army_unit_is_a_battle(records):
+    ev = first(records, "target_of")
+    assert (ev["event_type"], ev["actor2"]) == ("Battles", "Military Forces of Mali"), ev
+
+
+def test_a_convoy_under_attack_is_the_other_side(records):
+    ev = first(records, "under_attack")
+    assert ev["actor2"] == "Military Forces of Burkina Faso", ev
+
+
+def test_an_affiliate_is_the_articles_group_not_the_one_it_is_tied_to(records):
+    evs = records["affiliate_named"]["events"]
+    assert not any(e["actor1"] == "al-Qaeda" for e in evs), evs
+    assert evs[0]["actor1"] == "Al Shabaab", evs
+
+
+def test_an_affiliate_of_no_named_group_is_not_guessed(records):
+    evs = records["affiliate_unnamed"]["events"]
+    assert evs and not any(e["actor1"] == "al-Qaeda" for e in evs), evs
+
+
+def test_an_adjective_before_a_named_group_leaves_the_group_the_doer(records):
+    ev = first(records, "adjective_before_group")
+    assert ev["actor1"] == "Rapid Support Forces", ev
+    assert ev["actor2"] == "Civilians (Sudan)"  # remote violence that struck civilians names them actor2
+
+
+def test_the_west_africa_province_is_the_attacker(records):
+    ev = first(records, "west_africa_province")
+    assert (ev["event_type"], ev["actor1"]) == ("Battles", "Islamic State West Africa Province"), ev

@@ -183,7 +183,11 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
     roles, demonyms, countries = _roles()
     members = frozenset(load_table("actor_roles.json")["member_nouns"])
     default = main_country(places, countries)
-    taken = [(e.start, e.end) for e in entities if e.kind != "place"]  # "US forces" contains a place
+    # A parser's unnamed organisation that is exactly a role's words ("the Defence and Security Forces") is
+    # that role; any other entity keeps its words ("US forces" contains a place, but is no place).
+    unnamed = {(e.start, e.end): e for e in entities if e.kind == "organization" and e.actor is None}
+    taken = [(e.start, e.end) for e in entities if e.kind != "place" and (e.start, e.end) not in unnamed]
+    replaced: list[Entity] = []  # the organisations read as roles
     found: list[Entity] = []
     text = text_of(doc)
     for pat, name, kind, needs_q in roles:
@@ -198,6 +202,8 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
             ):
                 continue
             if any(s < b and a < e for a, b in taken):
+                continue
+            if any(s < b and a < e and (a, b) != (s, e) for a, b in unnamed):
                 continue
             # Only nouns heading a phrase: "military formations" is not the military.
             last = doc.char_span(m.start("role"), m.end("role"), alignment_mode="expand")
@@ -223,7 +229,9 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
                 canonical = "Pro-Government Militia (" + (country or "unknown") + ")"
             found.append(Entity(text[s:e], s, e, kind, canonical))
             taken.append((s, e))
-    return sorted(entities + found, key=lambda x: x.start)
+            if (s, e) in unnamed:
+                replaced.append(unnamed[(s, e)])
+    return sorted([x for x in entities if x not in replaced] + found, key=lambda x: x.start)
 
 
 def demonym_country(word: str) -> str | None:

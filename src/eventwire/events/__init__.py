@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..document import Document
 from ..models import Event
-from .arguments import credit_claimant, dateline_place, dominant_armed_group, fatalities, is_qualifier
+from .arguments import affiliates, credit_claimant, dateline_place, fatalities, is_qualifier
 from .candidates import ACTOR_KINDS, VIOLENT, Candidate, confidence, sub_type
 from .classify import refine_types
 from .detected import predicate, sentence_support, sure
@@ -31,6 +31,7 @@ from .detection import candidate, match_triggers
 from .headline import anchor_headline
 from .lexicon import Lexicon, Rule, get_lexicon
 from .merging import merge
+from .modality import deny_accounts
 from .records import to_event
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         return []
     lex = get_lexicon()
     actors = [e for e in doc.entities if e.actor and e.kind in ACTOR_KINDS]
-    dominant = dominant_armed_group(actors)
+    actors, dominant = affiliates(actors, doc.article.text)  # "the al-Qaeda affiliate" is not al-Qaeda
     places = [p for p in doc.places if not is_qualifier(p, doc)]
     cands: list[Candidate] = []
     sents = list(sp.sents)
@@ -104,6 +105,7 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         kept = {id(c) for c in keep}
         strong = refine_types(doc, [c for c in strong if id(c) not in kept], classifier) + keep
     events = by_predicate(strong, merge)
+    deny_accounts(doc, events)  # "The Government categorically denies these allegations" (modality.py)
     for c in events:
         if c.place is None and home is not None:
             c.place, c.place_soft = home, True

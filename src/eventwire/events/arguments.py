@@ -45,6 +45,28 @@ def credit_claimant(doc: Document, cands: list[Candidate], actors: list[Entity],
 
 
 
+# "the al-Qaeda affiliate", "al-Qaeda's branch in the Sahel", "an ISIS-linked group": another group than the
+# one named, tied to it.
+_AFFILIATE = re.compile(r"^(?:['’]s)?\s*(?:affiliate|branch|franchise|offshoot|ally|allies|wing)s?\b"
+                        r"|^-(?:linked|affiliated|allied|aligned|backed|inspired)\b", re.IGNORECASE)
+
+
+def affiliates(actors: list[Entity], text: str) -> tuple[list[Entity], Entity | None]:
+    """The actors with a group's affiliate read as the article's main armed group, and that group.
+
+    "The al-Qaeda affiliate claimed the attack" in a story about al-Shabaab is al-Shabaab; where the
+    article names no main group, the affiliate stays unnamed (left out) rather than guessed.
+    """
+    tied = [e for e in actors if e.kind == "armed_group" and _AFFILIATE.match(text[e.end:e.end + 30])]
+    if not tied:
+        return actors, dominant_armed_group(actors)
+    rest = [e for e in actors if e not in tied]
+    main = dominant_armed_group(rest)
+    out = [Entity(e.text, e.start, e.end, e.kind, main.actor) for e in tied
+           if main is not None and main.actor != e.actor]
+    return sorted(rest + out, key=lambda e: e.start), main
+
+
 def dominant_armed_group(actors: list[Entity]) -> Entity | None:
     counts = Counter(e.actor for e in actors if e.kind == "armed_group" and "(" not in (e.actor or ""))
     if not counts:

@@ -39,6 +39,9 @@ class Cues:
     ago_units: frozenset
     ago_words: frozenset
     habitual: frozenset
+    denied_accounts: frozenset  # "denies these allegations": what others reported, denied by a party
+    account_determiners: frozenset
+    denial_window: int  # sentences back that the denied account may have been told in
 
 
 def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
@@ -77,4 +80,7 @@ def get_cues() -> Cues:
         ago_units=frozenset(hist["ago_units"]),
         ago_words=frozenset(hist["ago_words"]),
         habitual=frozenset(t["habitual"]),
+        denied_accounts=frozenset(t["denied_accounts"]["nouns"]),
+        account_determiners=frozenset(t["denied_accounts"]["determiners"]),
+        denial_window=int(t["denied_accounts"]["sentences_back"]),
     )

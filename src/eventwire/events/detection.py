@@ -108,6 +108,7 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         subj_toks = children(head, "poss", "compound", "nmod") + list(prep_objects(head, ("by",)))
         subj_toks += [p for acl in children(head, "acl") for a in children(acl, "agent") for p in a.children]
         obj_toks = list(prep_objects(head, ("against", "on", "targeting", "of")))
+        obj_toks += target_of(head)
         # "launched an attack", "carried out strikes": the doer is the light verb's subject.
         if head.dep_ in ("dobj", "nsubj", "pobj") and not actors_from(subj_toks, actors, dominant, lex):
             gov = head.head if head.dep_ != "pobj" else head.head.head
@@ -228,6 +229,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     c.background = (head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
                     ) and not told_here(head, force)
     c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex, c.actor1, rule.type)
+    if c.modality == "denied" and c.time_soft:
+        c.time = None  # "On Saturday, the government denied that civilians had been killed": the denial's day
     if c.background and implied_agents(head):
         c.background = False  # "claimed responsibility for shooting down": what the sentence is about
     if c.modality == "threatened":
@@ -243,6 +246,21 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+def target_of(head) -> list:
+    """"A FAMa unit was the target of an attack", "the convoy came under attack": who the event was aimed at."""
+    gov = head.head
+    if head.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of" and gov.head.lemma_.lower() in (
+            "target", "victim", "object"):
+        noun = gov.head
+        if noun.dep_ == "attr":
+            return children(noun.head, "nsubj")  # "X was the target of"
+        if noun.dep_ == "pobj" and noun.head.head.lemma_.lower() == "become":
+            return children(noun.head.head, "nsubj")
+    if head.dep_ == "pobj" and gov.lower_ == "under" and gov.head.lemma_.lower() in ("come", "be"):
+        return children(gov.head, "nsubj")  # "the convoy came under attack"
+    return []
 
 
 def modified_noun(head):

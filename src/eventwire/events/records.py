@@ -11,6 +11,7 @@ from .candidates import Candidate, actor_name, confidence, forces_on_protesters,
 
 # ACLED names an unnamed crowd by what it does: protesters protest, rioters riot.
 CROWDS = {"Protests": "Protesters", "Riots": "Rioters"}
+CIVILIAN_TARGETS = ("Violence against civilians", "Explosions/Remote violence")
 
 
 def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
@@ -50,8 +51,9 @@ def to_event(c: Candidate, doc: Document) -> Event:
         start=s,
         end=e,
         actor1=actor_name(first) or (_civilians(c, doc, CROWDS[etype]) if etype in CROWDS else None),
-        actor2=actor_name(second) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
-                                   else None),
+        # ACLED names civilian victims actor2 of violence against them and of remote violence that struck them
+        # (a bombing of a market), never of a battle.
+        actor2=actor_name(second) or (_civilians(c, doc) if etype in CIVILIAN_TARGETS and c.victim else None),
         location=loc,
         date=date,
         date_precision=precision_name,
