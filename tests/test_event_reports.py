@@ -45,6 +45,10 @@ TEXTS = {
                               "a market in El Obeid on Sunday, killing nine people, residents said.\n",
     "west_africa_province": "Published 3 April 2023\n\nFighters of the Islamic State West Africa Province attacked "
                             "an army base in Monguno on Tuesday, killing seven soldiers.\n",
+    "their_position": "Published 6 June 2022\n\nThe army said its soldiers in Diffa repelled an attack by armed "
+                      "men on their location on Sunday night.\n",
+    "the_town": "Published 9 November 2021\n\nHundreds of residents of Kaya marched through the town on Tuesday, "
+                "demanding better protection.\n",
 }
 
 
@@ -138,3 +142,14 @@ def test_an_adjective_before_a_named_group_leaves_the_group_the_doer(records):
 def test_the_west_africa_province_is_the_attacker(records):
     ev = first(records, "west_africa_province")
     assert (ev["event_type"], ev["actor1"]) == ("Battles", "Islamic State West Africa Province"), ev
+
+
+def test_the_target_their_location_is_the_force_named_before(records):
+    ev = first(records, "their_position")
+    assert (ev["event_type"], ev["actor2"]) == ("Battles", "Military Forces of Niger"), ev
+
+
+def test_the_town_a_crowd_marches_through_is_the_town_named_before_and_residents_are_protesters(records):
+    ev = first(records, "the_town")
+    assert ev["location"]["name"] == "Kaya"
+    assert ev["actor1"] == "Protesters (Burkina Faso)"

@@ -148,6 +148,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             if found:
                 c.actor2 = found[0]
                 break
+    if c.actor2 is None and rule.type in VIOLENT:
+        c.actor2 = owner_of_target(head, obj_toks, actors, c.actor1)
     force = rule.needs == "force"
     if force:
         rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, rule.rank)
@@ -196,6 +198,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         text = doc.article.text
         located = [p for p in places if p not in venues and LOCATIVE.search(text[max(0, p.start - 40):p.start])]
         c.place, c.near = pick_place(head, obj_toks, antecedent, located, clause, doc)
+    if c.place is None:
+        c.place = anaphoric_place(head, clause, sent, places)  # "residents of Beni marched through the city"
     if c.place is None:
         # "an attack on a neighbourhood of Beni that the army said had killed 19 people": the clause tells
         # of the event the noun it modifies names, and that noun's phrase says where.
@@ -246,6 +250,39 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
+
+
+def anaphoric_place(head, clause, sent, places):
+    """"Residents of Beni marched through the city": "the city" of the event's clause is the town named last
+    before it, in its sentence or the one before."""
+    doc = sent.doc
+    start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    for tok in doc[sent.start:sent.end]:
+        if not (clause[0] <= tok.idx < clause[1]) or tok.lemma_.lower() not in _TOWN_NOUNS or tok.dep_ != "pobj":
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or any(
+                c.dep_ in ("prep", "compound", "appos") for c in tok.children):
+            continue  # "the city of Gao", "the town Dikwa": named there
+        before = [p for p in places if start <= p.start and p.end <= tok.idx and p.feature in ("city", "locality")]
+        if before:
+            return max(before, key=lambda p: p.start)
+    return None
+
+
+def owner_of_target(head, obj_toks, actors, doer):
+    """"troops repelled an attack by terrorists on their location": the group a possessive pronoun on the
+    target stands for (the nearest armed actor named before the event word in its sentence, not the doer)."""
+    for o in obj_toks:
+        for t in o.subtree:
+            if t.dep_ != "poss" or t.lower_ not in ("their", "its"):
+                continue
+            before = [e for e in actors if t.sent.start_char <= e.start and e.end <= head.idx
+                      and e.kind in ("state_force", "armed_group") and (doer is None or e.actor != doer.actor)]
+            return before[-1] if before else None
+    return None
 
 
 def target_of(head) -> list:

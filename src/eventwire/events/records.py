@@ -44,6 +44,8 @@ def to_event(c: Candidate, doc: Document) -> Event:
     first, second = c.actor1, c.actor2
     if etype == "Protests" and forces_on_protesters(c):
         first, second = second, first  # the protesters are actor1 of a protest met with force
+    if etype in CROWDS and (actor_name(first) or "").startswith("Civilians"):
+        first = None  # "residents marched": a crowd that protests (riots) is ACLED's protesters (rioters)
     return Event(
         event_type=etype,
         sub_event_type=sub,
