@@ -49,6 +49,8 @@ TEXTS = {
                       "men on their location on Sunday night.\n",
     "the_town": "Published 9 November 2021\n\nHundreds of residents of Kaya marched through the town on Tuesday, "
                 "demanding better protection.\n",
+    "repelled": "Published 6 June 2022\n\nSoldiers repelled an attack by armed men near Menaka on Sunday, the army "
+                "said.\n",
 }
 
 
@@ -114,6 +116,11 @@ def test_a_denial_reported_in_a_story_is_the_deniers_report_beside_the_event(rec
 
 def test_an_attack_whose_target_is_an_army_unit_is_a_battle(records):
     ev = first(records, "target_of")
+    assert (ev["event_type"], ev["actor2"]) == ("Battles", "Military Forces of Mali"), ev
+
+
+def test_soldiers_who_repelled_an_attack_were_its_target(records):
+    ev = first(records, "repelled")
     assert (ev["event_type"], ev["actor2"]) == ("Battles", "Military Forces of Mali"), ev
 
 

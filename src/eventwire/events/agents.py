@@ -41,6 +41,8 @@ class ArgTable:
     ambiguous_arrests: frozenset
     not_detention: frozenset
     death_participles: tuple[str, ...]
+    target_nouns: frozenset  # "X was the target of an attack"
+    repel_verbs: frozenset  # "X repelled an attack": X was its target
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +58,7 @@ def get_table() -> ArgTable:
         tuple(t["count_exclusions"]), tuple(t["period_markers"]), tuple(t["toll_period_markers"]),
         tuple(t["killing_phrases"]), frozenset(t["passive_only_arrests"]), frozenset(t["ambiguous_arrests"]),
         frozenset(t["not_detention"]), tuple(t["death_participles"]),
+        frozenset(t["target_nouns"]), frozenset(t["repel_verbs"]),
     )
 
 

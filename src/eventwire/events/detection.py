@@ -10,6 +10,7 @@ from ..models import Place, Time
 from .agents import (
     arrest_has_detainee,
     fires_shots,
+    get_table,
     governing_agent,
     implicit_arrester,
     is_aggregate,
@@ -286,10 +287,14 @@ def owner_of_target(head, obj_toks, actors, doer):
 
 
 def target_of(head) -> list:
-    """"A FAMa unit was the target of an attack", "the convoy came under attack": who the event was aimed at."""
+    """"A FAMa unit was the target of an attack", "the convoy came under attack", "soldiers repelled an attack":
+    who the event was aimed at (data/event_arguments.json)."""
+    table = get_table()
     gov = head.head
-    if head.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of" and gov.head.lemma_.lower() in (
-            "target", "victim", "object"):
+    if head.dep_ == "dobj" and gov.pos_ == "VERB" and gov.lemma_.lower() in table.repel_verbs:
+        return children(gov, "nsubj")  # "soldiers repelled an attack"
+    if head.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of" and gov.head.lemma_.lower() in \
+            table.target_nouns:
         noun = gov.head
         if noun.dep_ == "attr":
             return children(noun.head, "nsubj")  # "X was the target of"

@@ -151,10 +151,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             ctx.countries[next(iter(countries))] += 1
             own_vote[key] = next(iter(countries))  # not evidence for the name's own plausibility
             if not any(e.feature != "locality" for e in cands):
-                # A hamlet's name ("Soum", a village in Senegal, for the Soum province of Burkina Faso the
-                # gazetteer lacks) scores its country but names no focus that could veto a real town of
-                # the article elsewhere.
-                weak[own_vote[key]] += 1
+                weak[own_vote[key]] += 1  # a hamlet's name: weak evidence of the article's country
             states = {e.admin1 for e in cands if e.admin1} if countries == {"US"} else set()
             for st in states:
                 ctx.state_votes[st] += 1.0 / len(states)
@@ -165,7 +162,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             if country == "US" and admin1:
                 ctx.states[admin1] += 1
     # What the text itself names (before any guessed town adds its country): the article's focus.
-    named = Counter(ctx.countries) - weak
+    named = Counter(ctx.countries)
     degraded = _degraded_keys(doc, mentions)
     ner_keys = {m.key for m in mentions if m.from_ner}
 
@@ -180,17 +177,22 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             key, suffix = group
             cands = list(gaz.index.get(key, []))
             key_hints = [h for i in idxs for h in hints.get(i, [])]
+            others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
             if suffix in ("county", "parish", "borough", "township"):
                 cands = _county_candidates(cands, key_hints, ctx, gaz)
             elif suffix in ("province", "governorate", "region", "district", "oblast", "prefecture", "state"):
-                # A division, else the town it is named after ("Kunduz province"); never a hamlet that only
-                # shares the name ("Soum province" is no village in Senegal).
+                # A division, else the town it is named after ("Kunduz province", "Tipperary District Court");
+                # a hamlet only in a country the article names otherwise ("Soum province" is no village in
+                # Senegal).
                 admins = [e for e in cands if e.feature in ("admin", "region")]
-                cands = admins or [e for e in cands if e.feature != "locality"]
+                cands = admins or [e for e in cands if e.feature != "locality" or others[e.country or ""]]
             if suffix is None:
                 cands = _city_over_namesake_division(cands, key)
-            others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
-            cands = [e for e in cands if _plausible(e, key, others, gaz, key_hints, key in ner_keys, key in degraded)]
+            # A town whose every reading lies in one country is not vetoed by hamlets' countries alone
+            # ("Djibo" beside "Soum", a village in Senegal standing for a province of Burkina Faso).
+            only_hamlets = key in own_vote and not others - weak
+            cands = [e for e in cands if _plausible(e, key, others, gaz, key_hints, key in ner_keys, key in degraded)
+                     or only_hamlets and e.feature == "city" and e.country == own_vote[key]]
             if not cands:
                 continue
             scored = sorted(((ctx.score(e, key, gaz, key_hints), e) for e in cands), key=lambda x: -x[0])
