@@ -51,6 +51,8 @@ TEXTS = {
                 "demanding better protection.\n",
     "repelled": "Published 6 June 2022\n\nSoldiers repelled an attack by armed men near Menaka on Sunday, the army "
                 "said.\n",
+    "presupposed": "Published 14 September 2023\n\nThe police wish to reassure residents of Kaya following "
+                   "Tuesday's violent protests by traders.\n",
 }
 
 
@@ -110,6 +112,11 @@ def test_a_denial_reported_in_a_story_is_the_deniers_report_beside_the_event(rec
     denials = [e for e in evs if e["modality"] == "denied"]
     assert len(denials) == 1 and denials[0]["attributed_to"] == "army", evs
     assert denials[0]["date"] != "2023-04-05"  # Wednesday is the day of the denial, not of the killing
+
+
+def test_an_event_after_following_is_taken_as_given_not_as_what_is_wished(records):
+    ev = first(records, "presupposed")
+    assert (ev["event_type"], ev["modality"], ev["date"]) == ("Protests", "asserted", "2023-09-12"), ev
 
 
 # ---- types and actors ---------------------------------------------------------------------------------------

@@ -258,3 +258,8 @@ def test_either_spelling_of_the_arabic_article(nlp, text):
     doc = nlp(f"Fighting resumed in {text} on Tuesday as the army shelled positions around the city.")
     found = [p for p in find_places(doc) if p.text == text]
     assert found and found[0].name == "El Obeid" and found[0].country == "SD"
+
+
+def test_x_city_is_the_town_not_the_county_around_it(nlp):
+    found = [p for p in find_places(nlp("Traders in Kisumu City closed their shops on Monday.")) if p.country == "KE"]
+    assert found and found[0].feature == "city" and found[0].name == "Kisumu"

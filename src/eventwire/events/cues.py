@@ -42,6 +42,7 @@ class Cues:
     denied_accounts: frozenset  # "denies these allegations": what others reported, denied by a party
     account_determiners: frozenset
     denial_window: int  # sentences back that the denied account may have been told in
+    presupposing_preps: frozenset  # "following Wednesday's demonstrations": taken as given
 
 
 def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
@@ -83,4 +84,5 @@ def get_cues() -> Cues:
         denied_accounts=frozenset(t["denied_accounts"]["nouns"]),
         account_determiners=frozenset(t["denied_accounts"]["determiners"]),
         denial_window=int(t["denied_accounts"]["sentences_back"]),
+        presupposing_preps=frozenset(t["presupposing_preps"]),
     )

@@ -188,6 +188,8 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
                 cands = admins or [e for e in cands if e.feature != "locality" or others[e.country or ""]]
             if suffix is None:
                 cands = _city_over_namesake_division(cands, key)
+            elif suffix == "city":  # "Kisumu City": the town, not the county around it
+                cands = [e for e in cands if e.feature in ("city", "locality")] or cands
             # A town whose every reading lies in one country is not vetoed by hamlets' countries alone
             # ("Djibo" beside "Soum", a village in Senegal standing for a province of Burkina Faso).
             only_hamlets = key in own_vote and not others - weak
