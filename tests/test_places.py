@@ -263,3 +263,11 @@ def test_either_spelling_of_the_arabic_article(nlp, text):
 def test_x_city_is_the_town_not_the_county_around_it(nlp):
     found = [p for p in find_places(nlp("Traders in Kisumu City closed their shops on Monday.")) if p.country == "KE"]
     assert found and found[0].feature == "city" and found[0].name == "Kisumu"
+
+
+def test_a_small_town_opening_a_sentence_is_a_place_when_named_as_one_elsewhere(nlp):
+    for text, town in [("Kongoussi has been cut off since May. Traders in Kongoussi said prices had doubled.",
+                        "Kongoussi"),
+                       ("Dori is the capital of the Sahel region. Gunmen attacked a convoy near Dori.", "Dori")]:
+        found = [p for p in find_places(nlp(text)) if p.text == town]
+        assert [p.start for p in found] == [0, text.rindex(town)] and all(p.country == "BF" for p in found)
