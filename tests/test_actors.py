@@ -110,3 +110,10 @@ def test_the_defence_and_security_forces_are_the_countrys_military():
     got = actors_of("The Defence and Security Forces (FDS) repelled an attack near Dori on Sunday.")
     assert got["Defence and Security Forces"] == ("state_force", "Military Forces of Burkina Faso")
     assert got["FDS"] == ("state_force", "Military Forces of Burkina Faso")
+
+
+def test_its_fighters_are_the_group_named_before_in_the_sentence():
+    got = actors_of("Al-Shabaab said in a statement on its radio that its fighters had attacked the convoy.")
+    assert got["fighters"] == ("armed_group", "Al Shabaab")
+    assert actors_of("Witnesses said the fighters had attacked the convoy near Baidoa.")["fighters"][1].startswith(
+        "Unidentified Armed Group")

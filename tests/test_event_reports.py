@@ -53,6 +53,8 @@ TEXTS = {
                 "said.\n",
     "presupposed": "Published 14 September 2023\n\nThe police wish to reassure residents of Kaya following "
                    "Tuesday's violent protests by traders.\n",
+    "its_fighters": "Published 3 April 2023\n\nAl-Shabaab said in a short statement on its radio that its fighters "
+                    "had carried out the attack on a checkpoint in Baidoa on Monday.\n",
 }
 
 
@@ -167,3 +169,7 @@ def test_the_town_a_crowd_marches_through_is_the_town_named_before_and_residents
     ev = first(records, "the_town")
     assert ev["location"]["name"] == "Kaya"
     assert ev["actor1"] == "Protesters (Burkina Faso)"
+
+
+def test_its_fighters_keep_the_groups_name_in_the_event(records):
+    assert first(records, "its_fighters")["actor1"] == "Al Shabaab"

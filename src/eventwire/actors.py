@@ -211,6 +211,11 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
                 continue
             if last[-1].dep_ in ("compound", "amod") and last[-1].head.lower_ not in members:
                 continue
+            own = _owner(doc, entities, s) if kind == "armed_group" and not m.group("q") else None
+            if own is not None:  # "Al-Shabaab said its fighters had carried out the attack"
+                found.append(Entity(text[s:e], s, e, own.kind, own.actor))
+                taken.append((s, e))
+                continue
             q = m.group("q") or m.group("of")
             country = None
             if q:
@@ -232,6 +237,21 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
             if (s, e) in unnamed:
                 replaced.append(unnamed[(s, e)])
     return sorted([x for x in entities if x not in replaced] + found, key=lambda x: x.start)
+
+
+def _owner(doc, entities: list[Entity], start: int) -> Entity | None:
+    """The named armed group "its"/"their" stands for before a role ("its fighters"): the nearest one named
+    earlier in the sentence."""
+    text = text_of(doc)
+    if not re.search(r"\b(?:its|their)\s+$", text[max(0, start - 7):start], re.I):
+        return None
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None:
+        return None
+    sent_start = tok[0].sent.start_char
+    named = [x for x in entities if sent_start <= x.start and x.end <= start and x.kind == "armed_group"
+             and x.actor and not x.actor.startswith("Unidentified")]
+    return named[-1] if named else None
 
 
 def demonym_country(word: str) -> str | None:

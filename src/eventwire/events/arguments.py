@@ -153,6 +153,8 @@ def localise(e: Entity | None, country: str | None) -> Entity | None:
     template = _template(e)
     if template is None or PLACEHOLDER not in template:
         return e
+    if not e.actor.startswith(template.split(" (" + PLACEHOLDER)[0].split(" of " + PLACEHOLDER)[0]):
+        return e  # "its fighters" read as the group "its" stands for keeps that group's name
     if country:
         name = template.replace(PLACEHOLDER, country)
     else:
