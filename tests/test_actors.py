@@ -117,3 +117,10 @@ def test_its_fighters_are_the_group_named_before_in_the_sentence():
     assert got["fighters"] == ("armed_group", "Al Shabaab")
     assert actors_of("Witnesses said the fighters had attacked the convoy near Baidoa.")["fighters"][1].startswith(
         "Unidentified Armed Group")
+
+
+@pytest.mark.parametrize("phrase, actor", [("the Russian aggressor", "Military Forces of Russia"),
+                                           ("Israeli occupation forces", "Military Forces of Israel")])
+def test_one_sides_names_for_the_others_forces(phrase, actor):
+    got = actors_of(f"Officials said {phrase} shelled the town on Monday.")
+    assert next(v for k, v in got.items() if k in phrase) == ("state_force", actor)

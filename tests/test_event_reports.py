@@ -55,6 +55,8 @@ TEXTS = {
                    "Tuesday's violent protests by traders.\n",
     "its_fighters": "Published 3 April 2023\n\nAl-Shabaab said in a short statement on its radio that its fighters "
                     "had carried out the attack on a checkpoint in Baidoa on Monday.\n",
+    "aggressor": "Published 10 November 2023\n\nThe number of people killed in Thursday's missile attack by the "
+                 "Russian aggressor on Kharkiv has risen to 10.\n",
 }
 
 
@@ -173,3 +175,8 @@ def test_the_town_a_crowd_marches_through_is_the_town_named_before_and_residents
 
 def test_its_fighters_keep_the_groups_name_in_the_event(records):
     assert first(records, "its_fighters")["actor1"] == "Al Shabaab"
+
+
+def test_one_actor_is_never_both_sides_of_a_merged_event(records):
+    ev = first(records, "aggressor")
+    assert ev["actor1"] == "Military Forces of Russia" and ev["actor2"] != ev["actor1"], ev

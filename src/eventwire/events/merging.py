@@ -86,11 +86,14 @@ def absorb(a: Candidate, b: Candidate) -> Candidate:
     """Keep the stronger trigger; fill what it lacks from the other."""
     if (b.rule.rank, b.actor1 is not None) > (a.rule.rank, a.actor1 is not None) and a.sent_start == b.sent_start:
         a, b = b, a
-    for f in ("actor1", "actor2"):
-        if known_actor(getattr(a, f)) is None and known_actor(getattr(b, f)) is not None:
-            setattr(a, f, getattr(b, f))  # a named group beats "unidentified gunmen"
+    for f, other in (("actor1", "actor2"), ("actor2", "actor1")):
+        if known_actor(getattr(a, f)) is None and known_actor(getattr(b, f)) is not None and \
+                actor_name(getattr(b, f)) != actor_name(getattr(a, other)):
+            setattr(a, f, getattr(b, f))  # a named group beats "unidentified gunmen" (never both sides at once)
     for f in ("actor1", "actor2", "place", "time", "fatalities"):
-        if getattr(a, f) is None and getattr(b, f) is not None:
+        if getattr(a, f) is None and getattr(b, f) is not None and not (
+                f.startswith("actor") and actor_name(getattr(b, f)) == actor_name(a.actor1 if f == "actor2"
+                                                                                 else a.actor2)):
             setattr(a, f, getattr(b, f))
             if f == "time":
                 a.time_soft = b.time_soft
