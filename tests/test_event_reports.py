@@ -57,6 +57,8 @@ TEXTS = {
                     "had carried out the attack on a checkpoint in Baidoa on Monday.\n",
     "aggressor": "Published 10 November 2023\n\nThe number of people killed in Thursday's missile attack by the "
                  "Russian aggressor on Kharkiv has risen to 10.\n",
+    "time_clause": "Published 11 June 2024\n\nDoctors in El Obeid worked through the night after the Rapid Support "
+                   "Forces shelled a crowded market on Sunday.\n",
 }
 
 
@@ -96,6 +98,11 @@ def test_the_dateline_is_not_the_venue_when_the_sentence_names_one(records):
 
 def test_a_locative_hung_on_the_attacker_is_still_the_venue(records):
     assert first(records, "region_in_actor_phrase")["location"]["name"] == "Tillaberi"
+
+
+def test_a_time_clause_happened_where_its_main_clause_is(records):
+    ev = first(records, "time_clause")
+    assert (ev["event_type"], ev["location"]["name"]) == ("Explosions/Remote violence", "El Obeid"), ev
 
 
 def test_a_region_across_borders_is_no_venue(records):

@@ -202,6 +202,12 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     if c.place is None:
         c.place = anaphoric_place(head, clause, sent, places)  # "residents of Beni marched through the city"
     if c.place is None:
+        # "the hospital in El Fasher received 11 dead after shells struck the camp": a when/after clause
+        # happened where its main clause is.
+        main = told_in(head)
+        if main is not None:
+            c.place, c.near = pick_place(main, [], None, venues, clause_span(main), doc)
+    if c.place is None:
         # "an attack on a neighbourhood of Beni that the army said had killed 19 people": the clause tells
         # of the event the noun it modifies names, and that noun's phrase says where.
         noun = modified_noun(head)
@@ -254,6 +260,20 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
 
 
 _TOWN_NOUNS = frozenset({"city", "town", "village"})
+
+
+def told_in(head):
+    """The main clause's verb of a trigger in a time clause ("... after shells struck the camp"), or None."""
+    tok = head
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("after", "when", "as", "while", "before")
+                                   for m in tok.children):
+        main = tok.head
+        while main.dep_ == "conj" and main.head.i != main.i:
+            main = main.head  # "received 11 dead and 40 wounded after ...": the first of the coordinated verbs
+        return main
+    return None
 
 
 def anaphoric_place(head, clause, sent, places):
