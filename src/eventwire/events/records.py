@@ -11,6 +11,7 @@ from .candidates import Candidate, actor_name, confidence, forces_on_protesters,
 
 # ACLED names an unnamed crowd by what it does: protesters protest, rioters riot.
 CROWDS = {"Protests": "Protesters", "Riots": "Rioters"}
+_DIVISION_WORD = re.compile(r"\s+(region|province|state|governorate|oblast|prefecture|district|area)\b", re.I)
 CIVILIAN_TARGETS = ("Violence against civilians", "Explosions/Remote violence")
 
 
@@ -34,6 +35,10 @@ def to_event(c: Candidate, doc: Document) -> Event:
     if c.place is not None and not (c.modality == "threatened" and _many_places(doc, c)):
         p = c.place
         precision = 3 if p.feature in ("country", "region") else (2 if c.near or p.feature == "admin" else 1)
+        # "in the Gao region": the town a region is named after stands for it, at the region's precision.
+        named_as = _DIVISION_WORD.match(text[p.end:p.end + 20])
+        if named_as:
+            precision = max(precision, 2 if named_as.group(1).lower() in ("district", "area") else 3)
         loc = Location(p.name, p.lat, p.lon, p.country, p.geonameid, precision)
     date = precision_name = None
     if c.time is not None:
