@@ -95,6 +95,7 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
     # last resort): it counts as a coarse place for the confidence and is filled in last, so that
     # it never keeps two reports of one event apart.
     home = dateline_place(doc, places)
+    date_denials(merged)
     strong = [c for c in merged if confidence(c) + (0.05 if c.place is None and home else 0.0) >= min_confidence]
     if classify:
         # The classifier reads the lead sentence alone; a headline-anchored event's type is the headline's.
@@ -110,6 +111,21 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         if c.place is None and home is not None:
             c.place, c.place_soft = home, True
     return [to_event(c, doc) for c in events]
+
+
+def date_denials(cands: list[Candidate]) -> None:
+    """"On Saturday, the government denied that any civilians had been killed": Saturday is the denial's
+    day; the killing denied is the one the article told before it, on that report's day and at its place."""
+    for c in cands:
+        if c.modality != "denied" or c.time is not None:
+            continue
+        told = [o for o in cands if o.sent_start < c.sent_start and o.modality != "denied" and o.time is not None
+                and not o.time_soft and o.rule.type in VIOLENT and c.rule.type in VIOLENT]
+        if told:
+            last = max(told, key=lambda o: o.sent_start)
+            c.time = last.time
+            if c.place is None:
+                c.place, c.near = last.place, last.near
 
 
 def by_predicate(cands: list[Candidate], merge_group) -> list[Candidate]:
