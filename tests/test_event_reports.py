@@ -98,7 +98,8 @@ def test_the_dateline_is_not_the_venue_when_the_sentence_names_one(records):
 
 def test_a_locative_hung_on_the_attacker_is_still_the_venue(records):
     loc = first(records, "region_in_actor_phrase")["location"]
-    assert (loc["name"], loc["precision"]) == ("Tillaberi", 3)  # "in the Tillaberi region": region-level
+    # "in the Tillaberi region": the town the region is named after, at region precision
+    assert (loc["name"], loc["country"], loc["precision"]) == ("Tillabéri", "NE", 3), loc
 
 
 def test_a_time_clause_happened_where_its_main_clause_is(records):

@@ -271,3 +271,10 @@ def test_a_small_town_opening_a_sentence_is_a_place_when_named_as_one_elsewhere(
                        ("Dori is the capital of the Sahel region. Gunmen attacked a convoy near Dori.", "Dori")]:
         found = [p for p in find_places(nlp(text)) if p.text == town]
         assert [p.start for p in found] == [0, text.rindex(town)] and all(p.country == "BF" for p in found)
+
+
+@pytest.mark.parametrize("name, town", [("Kidal", (18.44, 1.41)), ("Agadez", (16.97, 7.99))])
+def test_a_bare_name_shared_by_a_town_and_its_wide_region_is_the_town(nlp, name, town):
+    doc = nlp(f"Gunmen attacked a checkpoint in {name} on Monday, killing four soldiers, officials said.")
+    found = [p for p in find_places(doc) if p.text == name]
+    assert found and found[0].feature == "city" and _km((found[0].lat, found[0].lon), town) < 5

@@ -230,15 +230,18 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
 def _city_over_namesake_division(cands: list[Entry], key: str) -> list[Entry]:
     """A bare name shared by a city and the division around it ("Kabul", "Beijing", "Aleppo") is the city
     (news writes "Kabul province" for the other); a US state is never such a division."""
-    cities = [e for e in cands if e.feature == "city" and e.population >= 100_000]
+    cities = [e for e in cands if e.feature == "city"]
     # The city under its own name, or under a spelling GeoNames lists for it when the division carries
     # that spelling as its name ("Kiev": Kyiv the city, Kiev the oblast around it).
     cities = [c for c in cities if normalize(c.name) == key or any(
         e.feature == "admin" and normalize(e.name) == key for e in cands)]
     if not cities:
         return cands
+    # The division around it: near it, or (a wide Sahel region whose middle is far from its capital: Kidal,
+    # Agadez, Tombouctou) the division the town lies in; a small town only names the latter.
     return [e for e in cands if not (e.feature == "admin" and e.population and any(
-        c.country == e.country and _dist_km((c.lat, c.lon), (e.lat, e.lon)) < 200 for c in cities))]
+        c.country == e.country and (c.population >= 100_000 and _dist_km((c.lat, c.lon), (e.lat, e.lon)) < 200
+                                    or c.admin1 is not None and c.admin1 == e.admin1) for c in cities))]
 
 
 def _degraded_keys(doc, mentions: list[Mention]) -> set[str]:
