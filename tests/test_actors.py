@@ -124,3 +124,8 @@ def test_its_fighters_are_the_group_named_before_in_the_sentence():
 def test_one_sides_names_for_the_others_forces(phrase, actor):
     got = actors_of(f"Officials said {phrase} shelled the town on Monday.")
     assert next(v for k, v in got.items() if k in phrase) == ("state_force", actor)
+
+
+def test_a_country_is_named_alike_by_the_dictionary_and_by_the_articles_places():
+    got = actors_of("FARDC soldiers said the army had retaken a village near Beni, in eastern Congo.")
+    assert got["the army"][1] == got["FARDC"][1] == "Military Forces of Democratic Republic of Congo"

