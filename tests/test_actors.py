@@ -129,3 +129,16 @@ def test_one_sides_names_for_the_others_forces(phrase, actor):
 def test_a_country_is_named_alike_by_the_dictionary_and_by_the_articles_places():
     got = actors_of("FARDC soldiers said the army had retaken a village near Beni, in eastern Congo.")
     assert got["the army"][1] == got["FARDC"][1] == "Military Forces of Democratic Republic of Congo"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Jama'at Nusrat al-Islam wal-Muslimin", "JNIM"), ("Tatmadaw", "Military Forces of Myanmar"),
+    ("MINUSMA", "MINUSMA"), ("Ansarul Islam", "Ansarul Islam"), ("OLA", "Oromo Liberation Army"),
+])
+def test_more_names_conflict_analysts_use(text, actor):
+    assert [e.actor for e in dictionary_entities(f"A statement by {text} was read on Monday.")] == [actor]
+
+
+def test_bandits_are_an_unidentified_armed_group_of_the_country():
+    got = actors_of("The bandits killed 12 villagers in Zamfara on Monday.")
+    assert got["bandits"] == ("armed_group", "Unidentified Armed Group (Nigeria)")
