@@ -59,6 +59,8 @@ TEXTS = {
                  "Russian aggressor on Kharkiv has risen to 10.\n",
     "time_clause": "Published 11 June 2024\n\nDoctors in El Obeid worked through the night after the Rapid Support "
                    "Forces shelled a crowded market on Sunday.\n",
+    "road_between": "Published 13 September 2023\n\nPolice fired tear gas on Monday to disperse crowds that had "
+                    "barricaded the Nakuru-Eldoret highway.\n",
 }
 
 
@@ -105,6 +107,10 @@ def test_a_locative_hung_on_the_attacker_is_still_the_venue(records):
 def test_a_time_clause_happened_where_its_main_clause_is(records):
     ev = first(records, "time_clause")
     assert (ev["event_type"], ev["location"]["name"]) == ("Explosions/Remote violence", "El Obeid"), ev
+
+
+def test_a_road_between_two_towns_is_at_the_first_not_a_qualifier(records):
+    assert first(records, "road_between")["location"]["name"] == "Nakuru"
 
 
 def test_a_region_across_borders_is_no_venue(records):

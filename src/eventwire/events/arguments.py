@@ -82,7 +82,8 @@ def is_qualifier(p: Place, doc: Document) -> bool:
     """'USA' in 'USA-backed', 'US' in 'US forces': the place qualifies an actor, it is not a venue."""
     text = doc.article.text
     if text[p.end:p.end + 1] == "-":
-        return True
+        # "USA-backed" qualifies; "the Kisumu-Kakamega road" is a road between two places, both of them places
+        return not any(o.start == p.end + 1 for o in doc.places)
     return any(e.start <= p.start and p.end <= e.end and e.kind != "place" for e in doc.entities)
 
 
