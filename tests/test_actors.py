@@ -90,3 +90,55 @@ def test_supporters_of_someone_stay_protesters():
                     "in Bolivia.")
     assert got["pro-Morales demonstrators"][1].startswith("Protesters")
     assert got["pro-regime forces"][1].startswith("Pro-Government Militia")
+
+
+# ---- names conflict analysts use (issue 10: reports carry the right actors) ---------------------------
+
+@pytest.mark.parametrize("alias", ["ISWAP", "Islamic State West Africa Province"])
+def test_the_west_africa_province_is_its_own_group(alias):
+    ents = dictionary_entities(f"Fighters of {alias} overran an army base near Monguno.")
+    assert [e.actor for e in ents] == ["Islamic State West Africa Province"]
+
+
+def test_khawarij_is_al_shabaab_only_where_al_shabaab_is_named():
+    assert dictionary_entities("Officials said the Khawarij would be punished.") == []
+    ents = dictionary_entities("The Khawarij, as the government calls al-Shabaab, bombed a hotel.")
+    assert [e.actor for e in ents] == ["Al Shabaab", "Al Shabaab"]
+
+
+def test_the_defence_and_security_forces_are_the_countrys_military():
+    got = actors_of("The Defence and Security Forces (FDS) repelled an attack near Dori on Sunday.")
+    assert got["Defence and Security Forces"] == ("state_force", "Military Forces of Burkina Faso")
+    assert got["FDS"] == ("state_force", "Military Forces of Burkina Faso")
+
+
+def test_its_fighters_are_the_group_named_before_in_the_sentence():
+    got = actors_of("Al-Shabaab said in a statement on its radio that its fighters had attacked the convoy.")
+    assert got["fighters"] == ("armed_group", "Al Shabaab")
+    assert actors_of("Witnesses said the fighters had attacked the convoy near Baidoa.")["fighters"][1].startswith(
+        "Unidentified Armed Group")
+
+
+@pytest.mark.parametrize("phrase, actor", [("the Russian aggressor", "Military Forces of Russia"),
+                                           ("Israeli occupation forces", "Military Forces of Israel")])
+def test_one_sides_names_for_the_others_forces(phrase, actor):
+    got = actors_of(f"Officials said {phrase} shelled the town on Monday.")
+    assert next(v for k, v in got.items() if k in phrase) == ("state_force", actor)
+
+
+def test_a_country_is_named_alike_by_the_dictionary_and_by_the_articles_places():
+    got = actors_of("FARDC soldiers said the army had retaken a village near Beni, in eastern Congo.")
+    assert got["the army"][1] == got["FARDC"][1] == "Military Forces of Democratic Republic of Congo"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Jama'at Nusrat al-Islam wal-Muslimin", "JNIM"), ("Tatmadaw", "Military Forces of Myanmar"),
+    ("MINUSMA", "MINUSMA"), ("Ansarul Islam", "Ansarul Islam"), ("OLA", "Oromo Liberation Army"),
+])
+def test_more_names_conflict_analysts_use(text, actor):
+    assert [e.actor for e in dictionary_entities(f"A statement by {text} was read on Monday.")] == [actor]
+
+
+def test_bandits_are_an_unidentified_armed_group_of_the_country():
+    got = actors_of("The bandits killed 12 villagers in Zamfara on Monday.")
+    assert got["bandits"] == ("armed_group", "Unidentified Armed Group (Nigeria)")

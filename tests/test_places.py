@@ -228,3 +228,53 @@ def test_upper_case_dateline_and_dotted_state(nlp):
     found = {p.text: p for p in find_places(doc)}
     assert found["TORRINGTON"].country == "US" and found["TORRINGTON"].admin1 == "CT"
     assert found["D.C."].country == "US"
+
+
+# ---- spellings and weak namesakes (issue 10: reports must carry their place) ---------------------------
+
+def test_a_hamlet_namesake_does_not_veto_the_articles_town(nlp):
+    # "Soum" is also a village of 5,000 in Senegal: it must not make Titao (Burkina Faso) a far town.
+    doc = nlp("Gunmen raided a cattle market on the edge of Titao on Monday, residents of Soum said.")
+    titao = [p for p in find_places(doc) if p.text == "Titao"]
+    assert titao and titao[0].country == "BF"
+
+
+def test_a_province_is_never_a_hamlet_that_shares_its_name(nlp):
+    doc = nlp("Gunmen raided a gold mine in Soum province on Monday, residents said.")
+    assert not [p for p in find_places(doc) if p.country == "SN"]
+
+
+def test_an_older_spelling_of_a_capital_is_the_city_not_the_province_around_it(nlp):
+    kiev = [p for p in find_places(nlp("Two drones hit a power station in Kiev overnight, the mayor said."))
+            if p.text == "Kiev"]
+    kyiv = [p for p in find_places(nlp("Two drones hit a power station in Kyiv overnight, the mayor said."))
+            if p.text == "Kyiv"]
+    assert kiev and kyiv and kiev[0].feature == "city"
+    assert _km((kiev[0].lat, kiev[0].lon), (kyiv[0].lat, kyiv[0].lon)) < 1
+
+
+@pytest.mark.parametrize("text", ["Al Obeid", "El Obeid"])
+def test_either_spelling_of_the_arabic_article(nlp, text):
+    doc = nlp(f"Fighting resumed in {text} on Tuesday as the army shelled positions around the city.")
+    found = [p for p in find_places(doc) if p.text == text]
+    assert found and found[0].name == "El Obeid" and found[0].country == "SD"
+
+
+def test_x_city_is_the_town_not_the_county_around_it(nlp):
+    found = [p for p in find_places(nlp("Traders in Kisumu City closed their shops on Monday.")) if p.country == "KE"]
+    assert found and found[0].feature == "city" and found[0].name == "Kisumu"
+
+
+def test_a_small_town_opening_a_sentence_is_a_place_when_named_as_one_elsewhere(nlp):
+    for text, town in [("Kongoussi has been cut off since May. Traders in Kongoussi said prices had doubled.",
+                        "Kongoussi"),
+                       ("Dori is the capital of the Sahel region. Gunmen attacked a convoy near Dori.", "Dori")]:
+        found = [p for p in find_places(nlp(text)) if p.text == town]
+        assert [p.start for p in found] == [0, text.rindex(town)] and all(p.country == "BF" for p in found)
+
+
+@pytest.mark.parametrize("name, town", [("Kidal", (18.44, 1.41)), ("Agadez", (16.97, 7.99))])
+def test_a_bare_name_shared_by_a_town_and_its_wide_region_is_the_town(nlp, name, town):
+    doc = nlp(f"Gunmen attacked a checkpoint in {name} on Monday, killing four soldiers, officials said.")
+    found = [p for p in find_places(doc) if p.text == name]
+    assert found and found[0].feature == "city" and _km((found[0].lat, found[0].lon), town) < 5

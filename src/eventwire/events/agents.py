@@ -41,6 +41,8 @@ class ArgTable:
     ambiguous_arrests: frozenset
     not_detention: frozenset
     death_participles: tuple[str, ...]
+    target_nouns: frozenset  # "X was the target of an attack"
+    repel_verbs: frozenset  # "X repelled an attack": X was its target
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +58,7 @@ def get_table() -> ArgTable:
         tuple(t["count_exclusions"]), tuple(t["period_markers"]), tuple(t["toll_period_markers"]),
         tuple(t["killing_phrases"]), frozenset(t["passive_only_arrests"]), frozenset(t["ambiguous_arrests"]),
         frozenset(t["not_detention"]), tuple(t["death_participles"]),
+        frozenset(t["target_nouns"]), frozenset(t["repel_verbs"]),
     )
 
 
@@ -68,6 +71,13 @@ def role_entity(tok, actors: list[Entity]) -> Entity | None:
     found = actors_in(actors, (tok.idx, tok.idx + len(tok.text)))
     if found:
         return found[0]
+    # "by the paramilitary Rapid Support Forces" parsed with the adjective as the agent: a word right before
+    # a named actor describes that actor.
+    text = tok.doc.text
+    end = tok.idx + len(tok.text)
+    named = [e for e in actors if e.start > end and not text[end:e.start].strip()] if tok.pos_ == "ADJ" else []
+    if named:
+        return named[0]
     table = get_table()
     word = tok.lower_
     # "security forces", "riot police": the compound before the head word.

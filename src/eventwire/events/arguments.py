@@ -45,6 +45,28 @@ def credit_claimant(doc: Document, cands: list[Candidate], actors: list[Entity],
 
 
 
+# "the al-Qaeda affiliate", "al-Qaeda's branch in the Sahel", "an ISIS-linked group": another group than the
+# one named, tied to it.
+_AFFILIATE = re.compile(r"^(?:['’]s)?\s*(?:affiliate|branch|franchise|offshoot|ally|allies|wing)s?\b"
+                        r"|^-(?:linked|affiliated|allied|aligned|backed|inspired)\b", re.IGNORECASE)
+
+
+def affiliates(actors: list[Entity], text: str) -> tuple[list[Entity], Entity | None]:
+    """The actors with a group's affiliate read as the article's main armed group, and that group.
+
+    "The al-Qaeda affiliate claimed the attack" in a story about al-Shabaab is al-Shabaab; where the
+    article names no main group, the affiliate stays unnamed (left out) rather than guessed.
+    """
+    tied = [e for e in actors if e.kind == "armed_group" and _AFFILIATE.match(text[e.end:e.end + 30])]
+    if not tied:
+        return actors, dominant_armed_group(actors)
+    rest = [e for e in actors if e not in tied]
+    main = dominant_armed_group(rest)
+    out = [Entity(e.text, e.start, e.end, e.kind, main.actor) for e in tied
+           if main is not None and main.actor != e.actor]
+    return sorted(rest + out, key=lambda e: e.start), main
+
+
 def dominant_armed_group(actors: list[Entity]) -> Entity | None:
     counts = Counter(e.actor for e in actors if e.kind == "armed_group" and "(" not in (e.actor or ""))
     if not counts:
@@ -60,7 +82,8 @@ def is_qualifier(p: Place, doc: Document) -> bool:
     """'USA' in 'USA-backed', 'US' in 'US forces': the place qualifies an actor, it is not a venue."""
     text = doc.article.text
     if text[p.end:p.end + 1] == "-":
-        return True
+        # "USA-backed" qualifies; "the Kisumu-Kakamega road" is a road between two places, both of them places
+        return not any(o.start == p.end + 1 for o in doc.places)
     return any(e.start <= p.start and p.end <= e.end and e.kind != "place" for e in doc.entities)
 
 
@@ -131,6 +154,8 @@ def localise(e: Entity | None, country: str | None) -> Entity | None:
     template = _template(e)
     if template is None or PLACEHOLDER not in template:
         return e
+    if not e.actor.startswith(template.split(" (" + PLACEHOLDER)[0].split(" of " + PLACEHOLDER)[0]):
+        return e  # "its fighters" read as the group "its" stands for keeps that group's name
     if country:
         name = template.replace(PLACEHOLDER, country)
     else:
@@ -191,20 +216,41 @@ def has_place_noun(toks, lex: Lexicon) -> bool:
 
 
 
-# A place named only as the reference point of another: "south of the capital Kabul", "near Aleppo".
+# A place named only as the reference point of another: "south of the capital Kabul", "30 km north-east
+# of Gao". Not "near Aleppo", "outside Mosul", "on the outskirts of Djibo" or "northern Syria": those say
+# where it happened (at or next to the place).
 _REFERENCE = re.compile(
-    r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|outside|near|close to)\s+(?:of\s+)?"
-    r"(?:the\s+)?(?:(?:provincial\s+|regional\s+)?(?:capital|city|town|village)\s+(?:of\s+)?)?$",
+    r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?\s+of\s+"
+    r"(?:the\s+)?(?:(?:provincial\s+|regional\s+|state\s+)?(?:capital|city|town|village)\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
+# A place inside an actor's phrase that the parse may have hung on the actor rather than the event:
+# "an attack by armed groups in the Gao region". Taken only when the clause names no other place.
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|(?:on\s+)?the\s+outskirts\s+of)\s+(?:the\s+)?"
+    r"(?:(?:town|city|village|region|province|district|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def is_venue(p: Place) -> bool:
+    """A place an event can be coded at: one in a country (not "West Africa", "Lake Chad", "the Sahel",
+    regions across borders that name no country ACLED could code)."""
+    return p.country is not None
 
 
 def pick_place(head, obj_toks, antecedent, places: list[Place], clause, doc) -> tuple[Place | None, bool]:
     order = {"city": 0, "locality": 0, "admin": 1, "region": 2, "country": 3}
 
+    home = dateline_place(doc, doc.places)
+
     def best(cands: list[Place]) -> Place | None:
+        cands = [p for p in cands if is_venue(p)]
         # "crashed in Logar province south of the capital Kabul": Kabul only locates Logar.
         cands = [p for p in cands if not _REFERENCE.search(doc.article.text[max(0, p.start - 40):p.start])] or cands
+        # "KINSHASA, Nov 7 - ... an attack on a neighbourhood of Beni": the dateline is where the story was
+        # filed; it is the venue only when the sentence names no other place.
+        cands = [p for p in cands if p is not home] or cands
         if not cands:
             return None
         return sorted(cands, key=lambda p: (order.get(p.feature, 1), abs(p.start - head.idx)))[0]

@@ -39,6 +39,10 @@ class Cues:
     ago_units: frozenset
     ago_words: frozenset
     habitual: frozenset
+    denied_accounts: frozenset  # "denies these allegations": what others reported, denied by a party
+    account_determiners: frozenset
+    denial_window: int  # sentences back that the denied account may have been told in
+    presupposing_preps: frozenset  # "following Wednesday's demonstrations": taken as given
 
 
 def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
@@ -77,4 +81,8 @@ def get_cues() -> Cues:
         ago_units=frozenset(hist["ago_units"]),
         ago_words=frozenset(hist["ago_words"]),
         habitual=frozenset(t["habitual"]),
+        denied_accounts=frozenset(t["denied_accounts"]["nouns"]),
+        account_determiners=frozenset(t["denied_accounts"]["determiners"]),
+        denial_window=int(t["denied_accounts"]["sentences_back"]),
+        presupposing_preps=frozenset(t["presupposing_preps"]),
     )

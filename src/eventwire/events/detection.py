@@ -10,6 +10,7 @@ from ..models import Place, Time
 from .agents import (
     arrest_has_detainee,
     fires_shots,
+    get_table,
     governing_agent,
     implicit_arrester,
     is_aggregate,
@@ -19,6 +20,7 @@ from .agents import (
     role_entity,
 )
 from .arguments import (
+    LOCATIVE,
     actors_from,
     fatalities,
     has_place_noun,
@@ -107,6 +109,7 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         subj_toks = children(head, "poss", "compound", "nmod") + list(prep_objects(head, ("by",)))
         subj_toks += [p for acl in children(head, "acl") for a in children(acl, "agent") for p in a.children]
         obj_toks = list(prep_objects(head, ("against", "on", "targeting", "of")))
+        obj_toks += target_of(head)
         # "launched an attack", "carried out strikes": the doer is the light verb's subject.
         if head.dep_ in ("dobj", "nsubj", "pobj") and not actors_from(subj_toks, actors, dominant, lex):
             gov = head.head if head.dep_ != "pobj" else head.head.head
@@ -146,6 +149,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
             if found:
                 c.actor2 = found[0]
                 break
+    if c.actor2 is None and rule.type in VIOLENT:
+        c.actor2 = owner_of_target(head, obj_toks, actors, c.actor1)
     force = rule.needs == "force"
     if force:
         rule, c.actor1, c.actor2, c.intervention = resolve_force(head, sent, c.actor1, c.actor2, actors, rule.rank)
@@ -189,6 +194,25 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
 
     venues = [p for p in places if not in_actor_phrase(p)]
     c.place, c.near = pick_place(head, obj_toks, antecedent, venues, clause, doc)
+    if c.place is None:
+        # "an attack by armed groups in the Gao region": a locative phrase the parse hung on the actor.
+        text = doc.article.text
+        located = [p for p in places if p not in venues and LOCATIVE.search(text[max(0, p.start - 40):p.start])]
+        c.place, c.near = pick_place(head, obj_toks, antecedent, located, clause, doc)
+    if c.place is None:
+        c.place = anaphoric_place(head, clause, sent, places)  # "residents of Beni marched through the city"
+    if c.place is None:
+        # "the hospital in El Fasher received 11 dead after shells struck the camp": a when/after clause
+        # happened where its main clause is.
+        main = told_in(head)
+        if main is not None:
+            c.place, c.near = pick_place(main, [], None, venues, clause_span(main), doc)
+    if c.place is None:
+        # "an attack on a neighbourhood of Beni that the army said had killed 19 people": the clause tells
+        # of the event the noun it modifies names, and that noun's phrase says where.
+        noun = modified_noun(head)
+        if noun is not None:
+            c.place, c.near = pick_place(noun, [], None, venues, span_of(noun), doc)
     if rule.needs == "place_object":
         # What was taken must be a place: in the object, its "of"/"over" phrase or the antecedent.
         spans = [span_of(t) for t in obj_toks + list(prep_objects(head, ("of", "over")))]
@@ -216,6 +240,8 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
     c.background = (head.dep_ in ("relcl", "acl", "advcl", "pcomp") or head.tag_ == "VBN" and head.dep_ == "amod"
                     ) and not told_here(head, force)
     c.modality, c.attributed_to = modality(head, doc.quotes, doc, lex, c.actor1, rule.type)
+    if c.modality == "denied" and c.time_soft:
+        c.time = None  # "On Saturday, the government denied that civilians had been killed": the denial's day
     if c.background and implied_agents(head):
         c.background = False  # "claimed responsibility for shooting down": what the sentence is about
     if c.modality == "threatened":
@@ -231,6 +257,85 @@ def candidate(head, rule: Rule, phrase: str, sent, doc: Document, actors, places
         c.intervention = c.intervention or any(sig in low for sig in lex.protest_signals)
         c.killing = bool(re.search(r"\b(?:killed|shot dead|died|dead|killing)\b", low))
     return c
+
+
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
+
+
+def told_in(head):
+    """The main clause's verb of a trigger in a time clause ("... after shells struck the camp"), or None."""
+    tok = head
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("after", "when", "as", "while", "before")
+                                   for m in tok.children):
+        main = tok.head
+        while main.dep_ == "conj" and main.head.i != main.i:
+            main = main.head  # "received 11 dead and 40 wounded after ...": the first of the coordinated verbs
+        return main
+    return None
+
+
+def anaphoric_place(head, clause, sent, places):
+    """"Residents of Beni marched through the city": "the city" of the event's clause is the town named last
+    before it, in its sentence or the one before."""
+    doc = sent.doc
+    start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    for tok in doc[sent.start:sent.end]:
+        if not (clause[0] <= tok.idx < clause[1]) or tok.lemma_.lower() not in _TOWN_NOUNS or tok.dep_ != "pobj":
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or any(
+                c.dep_ in ("prep", "compound", "appos") for c in tok.children):
+            continue  # "the city of Gao", "the town Dikwa": named there
+        before = [p for p in places if start <= p.start and p.end <= tok.idx and p.feature in ("city", "locality")]
+        if before:
+            return max(before, key=lambda p: p.start)
+    return None
+
+
+def owner_of_target(head, obj_toks, actors, doer):
+    """"troops repelled an attack by terrorists on their location": the group a possessive pronoun on the
+    target stands for (the nearest armed actor named before the event word in its sentence, not the doer)."""
+    for o in obj_toks:
+        for t in o.subtree:
+            if t.dep_ != "poss" or t.lower_ not in ("their", "its"):
+                continue
+            before = [e for e in actors if t.sent.start_char <= e.start and e.end <= head.idx
+                      and e.kind in ("state_force", "armed_group") and (doer is None or e.actor != doer.actor)]
+            return before[-1] if before else None
+    return None
+
+
+def target_of(head) -> list:
+    """"A FAMa unit was the target of an attack", "the convoy came under attack", "soldiers repelled an attack":
+    who the event was aimed at (data/event_arguments.json)."""
+    table = get_table()
+    gov = head.head
+    if head.dep_ == "dobj" and gov.pos_ == "VERB" and gov.lemma_.lower() in table.repel_verbs:
+        return children(gov, "nsubj")  # "soldiers repelled an attack"
+    if head.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of" and gov.head.lemma_.lower() in \
+            table.target_nouns:
+        noun = gov.head
+        if noun.dep_ == "attr":
+            return children(noun.head, "nsubj")  # "X was the target of"
+        if noun.dep_ == "pobj" and noun.head.head.lemma_.lower() == "become":
+            return children(noun.head.head, "nsubj")
+    if head.dep_ == "pobj" and gov.lower_ == "under" and gov.head.lemma_.lower() in ("come", "be"):
+        return children(gov.head, "nsubj")  # "the convoy came under attack"
+    return []
+
+
+def modified_noun(head):
+    """The noun a trigger's clause modifies, through reported speech: "an attack ... that the army said had
+    killed 19" gives "attack"; None when the trigger's clause modifies no noun."""
+    tok = head
+    for _ in range(4):
+        if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head
+        if tok.dep_ not in ("ccomp", "xcomp", "conj") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
 
 
 def implied_agent(head, is_verb: bool, subj_toks, actors, force: bool):

@@ -38,6 +38,8 @@ def walk(head, cues: Cues) -> Iterator[Step]:
         if dep in ("pobj", "pcomp") and gov.dep_ in ("prep", "agent", "dative"):
             child, prep = gov, gov  # the preposition itself governs nothing: its head does
             continue
+        if dep == "prep" and child.lower_ in cues.presupposing_preps:
+            return  # "wishes to update the public following the demonstrations": they happened
         if dep in ("prep", "agent"):
             via = "prep:" + child.lower_
         elif dep == "acl" and child.tag_ in ("VBN", "VBG"):

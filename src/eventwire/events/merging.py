@@ -46,6 +46,8 @@ def _compatible(a: Candidate, b: Candidate, same_sentence: bool) -> bool:
         )
     if sub_type(a)[0] != sub_type(b)[0]:
         return False
+    if (a.modality == "denied") != (b.modality == "denied"):
+        return False  # a party's denial stays its own report of the event, beside the accounts it denies
     a1, b1, a2, b2 = (known_actor(a.actor1), known_actor(b.actor1), known_actor(a.actor2), known_actor(b.actor2))
     if a1 and b1 and a1 != b1 or a2 and b2 and a2 != b2:
         return False
@@ -74,21 +76,35 @@ def better_modality(mod_a: str, by_a: str | None, mod_b: str, by_b: str | None) 
     return mod_a, by_a or (by_b if mod_b == mod_a else None)
 
 
+def _own_account(a: Candidate, b: Candidate) -> bool:
+    """The other reading of a denied event in its sentence is the denier's own (or nobody's) account."""
+    denier, other = (a, b) if a.modality == "denied" else (b, a)
+    return other.modality in FACTUAL and other.attributed_to in (None, denier.attributed_to)
+
+
 def absorb(a: Candidate, b: Candidate) -> Candidate:
     """Keep the stronger trigger; fill what it lacks from the other."""
     if (b.rule.rank, b.actor1 is not None) > (a.rule.rank, a.actor1 is not None) and a.sent_start == b.sent_start:
         a, b = b, a
-    for f in ("actor1", "actor2"):
-        if known_actor(getattr(a, f)) is None and known_actor(getattr(b, f)) is not None:
-            setattr(a, f, getattr(b, f))  # a named group beats "unidentified gunmen"
+    for f, other in (("actor1", "actor2"), ("actor2", "actor1")):
+        if known_actor(getattr(a, f)) is None and known_actor(getattr(b, f)) is not None and \
+                actor_name(getattr(b, f)) != actor_name(getattr(a, other)):
+            setattr(a, f, getattr(b, f))  # a named group beats "unidentified gunmen" (never both sides at once)
     for f in ("actor1", "actor2", "place", "time", "fatalities"):
-        if getattr(a, f) is None and getattr(b, f) is not None:
+        if getattr(a, f) is None and getattr(b, f) is not None and not (
+                f.startswith("actor") and actor_name(getattr(b, f)) == actor_name(a.actor1 if f == "actor2"
+                                                                                 else a.actor2)):
             setattr(a, f, getattr(b, f))
             if f == "time":
                 a.time_soft = b.time_soft
     if a.time_soft and b.time is not None and not b.time_soft:
         a.time, a.time_soft = b.time, False
-    a.modality, a.attributed_to = better_modality(a.modality, a.attributed_to, b.modality, b.attributed_to)
+    if a.sent_start == b.sent_start and "denied" in (a.modality, b.modality) and _own_account(a, b):
+        # "the government denied that any civilians had been killed and said the strike had targeted
+        # terrorists": the denier's own account of the event is its denial of it as others report it.
+        a.modality, a.attributed_to = "denied", a.attributed_to if a.modality == "denied" else b.attributed_to
+    else:
+        a.modality, a.attributed_to = better_modality(a.modality, a.attributed_to, b.modality, b.attributed_to)
     a.background = a.background and b.background
     a.victim = a.victim or b.victim
     if b.sent_start != a.sent_start:

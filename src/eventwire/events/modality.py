@@ -20,8 +20,8 @@ from .governors import category, clause_verb, subject, walk
 from .lexicon import Lexicon, get_lexicon
 from .syntax import children, prep_objects, span_of
 
-__all__ = ["cue_modality", "implied_agents", "modality", "modality_of", "reports_no_event", "sentence_reading",
-           "threat_venue"]
+__all__ = ["cue_modality", "deny_accounts", "implied_agents", "modality", "modality_of", "reports_no_event",
+           "sentence_reading", "threat_venue"]
 
 
 def modality_of(head, doc: Document, quotes: list[Quote] | None = None, actor: Entity | None = None,
@@ -190,6 +190,32 @@ def implied_agents(head) -> list:
                 return children(gov, "dobj", "nsubjpass")  # "accused the rebels of", "the rebels were accused of"
         prev = gov
     return []
+
+
+def deny_accounts(doc: Document, cands: list) -> None:
+    """"The Government categorically denies these allegations": the events of the last few sentences that
+    tell those allegations (reports, claims, accounts) are denied by the party that denies them."""
+    if doc.spacy is None:
+        return
+    cues, lex = get_cues(), get_lexicon()
+    sents = list(doc.spacy.sents)
+    for k, sent in enumerate(sents):
+        for tok in sent:
+            if tok.pos_ != "VERB" or lex.cue_modality.get(tok.lemma_.lower()) != "denied":
+                continue
+            if any(c.dep_ == "neg" for c in tok.children):
+                continue  # "did not deny the reports"
+            objs = [o for o in children(tok, "dobj") if o.lemma_.lower() in cues.denied_accounts
+                    and any(d.dep_ in ("det", "predet") and d.lower_ in cues.account_determiners for d in o.children)]
+            if not objs:
+                continue
+            nouns = {o.lemma_.lower() for o in objs}
+            told = {s.start_char for s in sents[max(0, k - cues.denial_window):k]
+                    if any(t.lemma_.lower() in nouns for t in s)}
+            who = _who(tok, doc)
+            for c in cands:
+                if c.sent_start in told and c.modality in ("asserted", "reported", "claimed"):
+                    c.modality, c.attributed_to = "denied", who
 
 
 def _event_cue(cue: str, lex: Lexicon) -> bool:

@@ -11,6 +11,8 @@ from .candidates import Candidate, actor_name, confidence, forces_on_protesters,
 
 # ACLED names an unnamed crowd by what it does: protesters protest, rioters riot.
 CROWDS = {"Protests": "Protesters", "Riots": "Rioters"}
+_DIVISION_WORD = re.compile(r"\s+(region|province|state|governorate|oblast|prefecture|district|area)\b", re.I)
+CIVILIAN_TARGETS = ("Violence against civilians", "Explosions/Remote violence")
 
 
 def _civilians(c: Candidate, doc: Document, who: str = "Civilians") -> str | None:
@@ -33,6 +35,10 @@ def to_event(c: Candidate, doc: Document) -> Event:
     if c.place is not None and not (c.modality == "threatened" and _many_places(doc, c)):
         p = c.place
         precision = 3 if p.feature in ("country", "region") else (2 if c.near or p.feature == "admin" else 1)
+        # "in the Gao region": the town a region is named after stands for it, at the region's precision.
+        named_as = _DIVISION_WORD.match(text[p.end:p.end + 20])
+        if named_as:
+            precision = max(precision, 2 if named_as.group(1).lower() in ("district", "area") else 3)
         loc = Location(p.name, p.lat, p.lon, p.country, p.geonameid, precision)
     date = precision_name = None
     if c.time is not None:
@@ -43,6 +49,8 @@ def to_event(c: Candidate, doc: Document) -> Event:
     first, second = c.actor1, c.actor2
     if etype == "Protests" and forces_on_protesters(c):
         first, second = second, first  # the protesters are actor1 of a protest met with force
+    if etype in CROWDS and (actor_name(first) or "").startswith("Civilians"):
+        first = None  # "residents marched": a crowd that protests (riots) is ACLED's protesters (rioters)
     return Event(
         event_type=etype,
         sub_event_type=sub,
@@ -50,8 +58,9 @@ def to_event(c: Candidate, doc: Document) -> Event:
         start=s,
         end=e,
         actor1=actor_name(first) or (_civilians(c, doc, CROWDS[etype]) if etype in CROWDS else None),
-        actor2=actor_name(second) or (_civilians(c, doc) if etype == "Violence against civilians" and c.victim
-                                   else None),
+        # ACLED names civilian victims actor2 of violence against them and of remote violence that struck them
+        # (a bombing of a market), never of a battle.
+        actor2=actor_name(second) or (_civilians(c, doc) if etype in CIVILIAN_TARGETS and c.victim else None),
         location=loc,
         date=date,
         date_precision=precision_name,

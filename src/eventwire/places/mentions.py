@@ -81,6 +81,9 @@ def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
         return f"@state:{gaz.state_abbrev[key]}", None
     if key in gaz.index:
         return key, None
+    other = _article_variant(key)
+    if other is not None and other in gaz.index:
+        return other, None
     words = key.split()
     if len(words) >= 2 and words[0] in DIRECTIONS:  # "North Texas", "Northeast Georgia"
         base = " ".join(words[1:])
@@ -96,6 +99,17 @@ def _lookup_key(gaz: Gazetteer, text: str) -> tuple[str | None, str | None]:
         if base in gaz.index:
             return base, "city"
     return None, None
+
+
+# The Arabic article is written al, el or ul in English news, and GeoNames lists only some of the spellings
+# ("Al Fasher" for El Fasher, "El Geneina" / "Al Geneina").
+_ARTICLE_VARIANTS = {"al": "el", "el": "al"}
+
+
+def _article_variant(key: str) -> str | None:
+    """The same name under the other spelling of its Arabic article, or None."""
+    first, _, rest = key.partition(" ")
+    return f"{_ARTICLE_VARIANTS[first]} {rest}" if first in _ARTICLE_VARIANTS and rest else None
 
 
 _PLACE_HEADS = frozenset({"town", "city", "village", "district", "province", "region", "neighbourhood",
@@ -185,6 +199,7 @@ def find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> li
         for t in ent:
             ent_of[t.i] = ent
     n_tok = len(doc)
+    opening: list[tuple[int, int, int, int, str, str | None]] = []
     i = 0
     while i < n_tok:
         tok = doc[i]
@@ -211,10 +226,18 @@ def find_mentions(doc, gaz: Gazetteer, exclude: Sequence[tuple[int, int]]) -> li
         j, s, e, key, suffix = best
         # One sense per discourse: a name the parser already tagged as a place here ("Logar province")
         # is that place again when it recurs bare ("Sarkh, Logar").
-        if free(s, e) and not person_word(s, e) and not _common_word(doc, i, j, lower_words) \
-                and (key in tagged or _scan_ok(doc, gaz, i, j, key, ent_of)):
-            take(Mention(s, e, key, False, suffix))
+        if free(s, e) and not person_word(s, e) and not _common_word(doc, i, j, lower_words):
+            if key in tagged or _scan_ok(doc, gaz, i, j, key, ent_of):
+                take(Mention(s, e, key, False, suffix))
+            elif doc[i].is_sent_start and j - i == 1:
+                opening.append((i, j, s, e, key, suffix))
         i = j
+    # A small town opening a sentence ("Djibo, the main town in Soum province, ...") is a place when the
+    # article names it as one elsewhere.
+    named = {m.key for m in out}
+    for i, j, s, e, key, suffix in opening:
+        if key in named and free(s, e) and _scan_ok(doc, gaz, i, j, key, ent_of, opening=True):
+            take(Mention(s, e, key, False, suffix))
     # 3. AP state abbreviations in datelines: "Alexandria, La." (never taken on their own).
     for m in list(out):
         ab = re.match(r",\s*([A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][a-z]?\.)?)", text[m.end:m.end + 12])
@@ -249,8 +272,9 @@ def _institution(doc, gaz: Gazetteer, ent, i: int, j: int, key: str) -> bool:
     return j == ent.end and doc[i - 1].lower_ == "of" and i >= 2 and doc[i - 2].lower_ in heads
 
 
-def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> bool:
-    """Whether a gazetteer hit outside spaCy's place entities is really a place mention."""
+def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict, opening: bool = False) -> bool:
+    """Whether a gazetteer hit outside spaCy's place entities is really a place mention (``opening``: a
+    sentence's first word the article names as a place elsewhere)."""
     span = doc[i:j]
     if key in gaz.stop or key in gaz.demonyms:
         return False
@@ -290,7 +314,7 @@ def _scan_ok(doc, gaz: Gazetteer, i: int, j: int, key: str, ent_of: dict) -> boo
     if _dateline(doc, i, j):
         return _strong(gaz, key, 1000)
     # Sentence-initial capitals carry no evidence; demand a well-known place there.
-    if doc[i].is_sent_start and j - i == 1 and not _strong(gaz, key, 100_000):
+    if doc[i].is_sent_start and j - i == 1 and not _strong(gaz, key, 100_000) and not opening:
         return False
     if not _strong(gaz, key, 1000) or (j - i == 1 and doc[i].pos_ not in ("PROPN",) and not
                                          _strong(gaz, key, 100_000)):

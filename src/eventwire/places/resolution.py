@@ -141,6 +141,7 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             ctx.countries["US"] += n
             ctx.states[e.admin1] += 2 * n
     own_vote: dict[str, str] = {}
+    weak: Counter[str] = Counter()
     for key in by_key:
         cands = gaz.index.get(key, [])
         if key in unique or not cands:
@@ -149,6 +150,8 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
         if len(countries) == 1 and None not in countries:  # every reading is in one country
             ctx.countries[next(iter(countries))] += 1
             own_vote[key] = next(iter(countries))  # not evidence for the name's own plausibility
+            if not any(e.feature != "locality" for e in cands):
+                weak[own_vote[key]] += 1  # a hamlet's name: weak evidence of the article's country
             states = {e.admin1 for e in cands if e.admin1} if countries == {"US"} else set()
             for st in states:
                 ctx.state_votes[st] += 1.0 / len(states)
@@ -174,15 +177,24 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
             key, suffix = group
             cands = list(gaz.index.get(key, []))
             key_hints = [h for i in idxs for h in hints.get(i, [])]
+            others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
             if suffix in ("county", "parish", "borough", "township"):
                 cands = _county_candidates(cands, key_hints, ctx, gaz)
             elif suffix in ("province", "governorate", "region", "district", "oblast", "prefecture", "state"):
+                # A division, else the town it is named after ("Kunduz province", "Tipperary District Court");
+                # a hamlet only in a country the article names otherwise ("Soum province" is no village in
+                # Senegal).
                 admins = [e for e in cands if e.feature in ("admin", "region")]
-                cands = admins or cands
+                cands = admins or [e for e in cands if e.feature != "locality" or others[e.country or ""]]
             if suffix is None:
                 cands = _city_over_namesake_division(cands, key)
-            others = named - Counter({own_vote[key]: 1}) if key in own_vote else named
-            cands = [e for e in cands if _plausible(e, key, others, gaz, key_hints, key in ner_keys, key in degraded)]
+            elif suffix == "city":  # "Kisumu City": the town, not the county around it
+                cands = [e for e in cands if e.feature in ("city", "locality")] or cands
+            # A town whose every reading lies in one country is not vetoed by hamlets' countries alone
+            # ("Djibo" beside "Soum", a village in Senegal standing for a province of Burkina Faso).
+            only_hamlets = key in own_vote and not others - weak
+            cands = [e for e in cands if _plausible(e, key, others, gaz, key_hints, key in ner_keys, key in degraded)
+                     or only_hamlets and e.feature == "city" and e.country == own_vote[key]]
             if not cands:
                 continue
             scored = sorted(((ctx.score(e, key, gaz, key_hints), e) for e in cands), key=lambda x: -x[0])
@@ -218,11 +230,18 @@ def resolve(doc, mentions: list[Mention], gaz: Gazetteer) -> list[Place]:
 def _city_over_namesake_division(cands: list[Entry], key: str) -> list[Entry]:
     """A bare name shared by a city and the division around it ("Kabul", "Beijing", "Aleppo") is the city
     (news writes "Kabul province" for the other); a US state is never such a division."""
-    cities = [e for e in cands if e.feature == "city" and e.population >= 100_000 and normalize(e.name) == key]
+    cities = [e for e in cands if e.feature == "city"]
+    # The city under its own name, or under a spelling GeoNames lists for it when the division carries
+    # that spelling as its name ("Kiev": Kyiv the city, Kiev the oblast around it).
+    cities = [c for c in cities if normalize(c.name) == key or any(
+        e.feature == "admin" and normalize(e.name) == key for e in cands)]
     if not cities:
         return cands
+    # The division around it: near it, or (a wide Sahel region whose middle is far from its capital: Kidal,
+    # Agadez, Tombouctou) the division the town lies in; a small town only names the latter.
     return [e for e in cands if not (e.feature == "admin" and e.population and any(
-        c.country == e.country and _dist_km((c.lat, c.lon), (e.lat, e.lon)) < 200 for c in cities))]
+        c.country == e.country and (c.population >= 100_000 and _dist_km((c.lat, c.lon), (e.lat, e.lon)) < 200
+                                    or c.admin1 is not None and c.admin1 == e.admin1) for c in cities))]
 
 
 def _degraded_keys(doc, mentions: list[Mention]) -> set[str]:
