@@ -10,6 +10,8 @@ concurrent ingests fuse one after the other and the store never holds a half-wri
 
 from __future__ import annotations
 
+import functools
+import gc
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,7 +20,8 @@ from datetime import date
 from sqlalchemy import delete, insert, select, text
 
 from ..store import schema as t
-from .cluster import cluster, scored_pairs
+from .cluster import Blocks, cluster
+from .compare import compare
 from .fused import FusedEvent, build
 from .reports import load_reports
 from .settings import FusionSettings, get_settings
@@ -48,6 +51,24 @@ def _lock(conn) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FUSION_LOCK})
 
 
+def _without_gc(fn):
+    """Run ``fn`` with the cyclic garbage collector paused. A run allocates a few objects per report
+    and keeps them all to the end, so the collector walks the growing heap again and again with
+    nothing to free (a third of a 100k-report run, measured by benchmarks/fusion_scale.py).
+    Reference counting still frees what a run drops; the collector resumes after it."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+    return run
+
+
+@_without_gc
 def fuse(store, full: bool = False, settings: FusionSettings | None = None) -> FusionSummary:
     """Fuse the store's reports: every one (``full``) or those not fused yet and what they touch."""
     settings = settings or get_settings()
@@ -165,22 +186,30 @@ def _write_keys(conn, units: list[Unit]) -> None:
 
 
 def _component(units: list[Unit], seeds: set[str], settings: FusionSettings) -> list[Unit]:
-    adj: dict[str, set[str]] = defaultdict(set)
-    for a, b, _m in scored_pairs(units, settings):
-        adj[a.id].add(b.id)
-        adj[b.id].add(a.id)
+    """The seeds and every unit connected to them by a candidate pair that merges or a repeated
+    sentence, searched from the seeds pair by pair (not every loaded pair scored), in id order."""
+    by_id = {u.id: u for u in units}
+    blocks = Blocks(settings, units)
+    copies: dict[str, list[str]] = defaultdict(list)
     for u in units:
         if u.copy_of:
-            adj[u.id].add(u.copy_of)
-            adj[u.copy_of].add(u.id)
-    by_id = {u.id: u for u in units}
+            copies[u.copy_of].append(u.id)
     seen = {s for s in seeds if s in by_id}
     stack = list(seen)
     while stack:
-        for v in adj[stack.pop()]:
-            if v not in seen:
-                seen.add(v)
-                stack.append(v)
+        u = by_id[stack.pop()]
+        linked = [by_id[x] for x in ([u.copy_of] if u.copy_of in by_id else []) + copies.get(u.id, [])]
+        for v in linked:
+            if v.id not in seen:
+                seen.add(v.id)
+                stack.append(v.id)
+        for v in blocks.neighbours(u):
+            if v.id in seen:
+                continue
+            a, b = (u, v) if u.id < v.id else (v, u)
+            if compare(a, b, settings).merges(settings):
+                seen.add(v.id)
+                stack.append(v.id)
     return [by_id[i] for i in sorted(seen)]
 
 
