@@ -1,0 +1,163 @@
+"""Fusion at scale: synthetic per-article events with planted real-world events, fused in a real store.
+
+For each size N (reports, i.e. per-article events) a fresh SQLite store gets about N reports written
+straight into its tables (benchmarks/fusion_synthetic.py: planted events reported by 1-6 articles
+with noise, look-alike distractors; no NLP), then:
+
+- ``fuse(store, full=True)`` is timed, with the peak resident memory of the process that ran it
+  (its own child process, so sizes do not share a peak; ``base`` is that process before fusing);
+- 1% more articles are written (new events and late reports of stored ones) and the incremental
+  ``fuse(store)`` is timed; a second full run must then give the same fused events ("incr = full");
+- the fused partition is scored against the planted one: pairwise precision and recall of article
+  pairs (sharing a planted event vs put in one fused event), over all reports and over those fusion
+  can place (a day and a town or district; the rest stay alone by design).
+
+    python benchmarks/fusion_scale.py                  # 10k, 30k, 100k
+    python benchmarks/fusion_scale.py --sizes 20000    # one size
+    python benchmarks/fusion_scale.py --quick          # 2k, 5k (the CI sample)
+
+Timings depend on the machine's load; the growth ratio (largest / smallest size, same run) is the
+figure to compare with linear growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+FULL = [10_000, 30_000, 100_000]
+QUICK = [2_000, 5_000]
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _prepare(n: int, folder: Path, seed: int) -> dict:
+    """Child: write the store (about n reports) and keep 1% more articles for the incremental run."""
+    from fusion_synthetic import Generator, truth, write
+
+    from eventwire.store import Store
+
+    bundles = Generator(seed).bundles(n + n // 100)
+    cut = next(i for i, _ in enumerate(bundles) if sum(len(b.events) for b in bundles[:i + 1]) >= n) + 1
+    base, extra = bundles[:cut], bundles[cut:]
+    t0 = time.perf_counter()
+    with Store(str(folder / "fusion.db")) as store:
+        write(store, base)
+    (folder / "extra.pickle").write_bytes(pickle.dumps(extra))
+    (folder / "truth.json").write_text(json.dumps(truth(bundles)))
+    return {"reports": sum(len(b.events) for b in base), "articles": len(base) + sum(len(b.copies) for b in base),
+            "extra_reports": sum(len(b.events) for b in extra), "extra_articles": len(extra),
+            "write_s": time.perf_counter() - t0}
+
+
+def _partition(store) -> dict[str, tuple[str, ...]]:
+    from sqlalchemy import select
+
+    from eventwire.store import schema as t
+
+    out: dict[str, list[str]] = {}
+    with store.engine.connect() as conn:
+        for rid, fid in conn.execute(select(t.fused_reports.c.event_id, t.fused_reports.c.fused_id)):
+            out.setdefault(fid, []).append(rid)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _fuse(folder: Path) -> dict:
+    """Child: time the full and the incremental run, measure the peak, score the partition."""
+    from fusion_synthetic import pairwise, write
+    from sqlalchemy import select
+
+    from eventwire.fusion import fuse, get_settings
+    from eventwire.store import Store
+    from eventwire.store import schema as t
+
+    get_settings()
+    out: dict = {}
+    with Store(str(folder / "fusion.db")) as store:
+        out["base_mb"] = _rss_mb()
+        s = fuse(store, full=True)
+        out.update(full_s=s.seconds, fused=s.fused, merged=s.merged, peak_mb=_maxrss_mb())
+        write(store, pickle.loads((folder / "extra.pickle").read_bytes()))
+        s = fuse(store)
+        out.update(incr_s=s.seconds, incr_reports=s.reports)
+        after_incr = _partition(store)
+        out["full2_s"] = fuse(store, full=True).seconds
+        out["incr_equals_full"] = after_incr == _partition(store)
+        with store.engine.connect() as conn:
+            fused = {r: f for f, rs in after_incr.items() for r in rs}
+            rows = conn.execute(select(t.events.c.id, t.event_sources.c.article_id, t.events.c.geo_precision,
+                                       t.events.c.date_precision)
+                                .join(t.event_sources, t.event_sources.c.event_id == t.events.c.id)).all()
+    planted = json.loads((folder / "truth.json").read_text())
+    articles = {r[0]: r[1] for r in rows}
+    out["precision"], out["recall"] = pairwise(planted, fused, articles)
+    placed = {r[0] for r in rows if r[2] in (1, 2) and r[3] == "day"}
+    out["precision_placed"], out["recall_placed"] = pairwise(
+        {k: v for k, v in planted.items() if k in placed}, {k: v for k, v in fused.items() if k in placed}, articles)
+    return out
+
+
+def _child(kind: str, n: int, folder: Path, seed: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--sizes", str(n), "--dir", str(folder), "--seed", str(seed)]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"fusion_scale: {kind} {n} failed:\n{res.stderr[-2000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", help="comma-separated numbers of reports (default 10000,30000,100000)")
+    ap.add_argument("--quick", action="store_true", help="2000 and 5000 reports (a quick sample)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--child", choices=["prepare", "fuse"], help=argparse.SUPPRESS)
+    ap.add_argument("--dir", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else (QUICK if a.quick else FULL)
+    if a.child:
+        folder = Path(a.dir)
+        res = _prepare(sizes[0], folder, a.seed) if a.child == "prepare" else _fuse(folder)
+        print(json.dumps(res))
+        return 0
+
+    print(f"{'reports':>8} {'articles':>8} {'full s':>7} {'reports/s':>9} {'incr s':>6} {'(+1%)':>6} "
+          f"{'peak MB':>7} {'base MB':>7} {'fused':>7} {'P':>6} {'R':>6} {'P placed':>8} {'R placed':>8} "
+          f"{'incr=full':>9}")
+    results = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="eventwire-fusion-scale-") as tmp:
+            prep = _child("prepare", n, Path(tmp), a.seed)
+            r = {**prep, **_child("fuse", n, Path(tmp), a.seed)}
+        results.append(r)
+        print(f"{r['reports']:>8} {r['articles']:>8} {r['full_s']:>7.1f} {r['reports'] / r['full_s']:>9.0f} "
+              f"{r['incr_s']:>6.1f} {r['extra_reports']:>6} {r['peak_mb']:>7.0f} {r['base_mb']:>7.0f} "
+              f"{r['fused']:>7} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['precision_placed']:>8.3f} "
+              f"{r['recall_placed']:>8.3f} {'yes' if r['incr_equals_full'] else 'NO':>9}", flush=True)
+    if len(results) > 1:
+        lo, hi = results[0], results[-1]
+        print(f"growth: {hi['reports']} / {lo['reports']} reports = {hi['reports'] / lo['reports']:.1f}x more; "
+              f"full run {hi['full_s'] / lo['full_s']:.1f}x longer (linear: {hi['reports'] / lo['reports']:.1f}x), "
+              f"incremental run {hi['incr_s'] / lo['incr_s']:.1f}x longer")
+    return 0 if all(r["incr_equals_full"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
