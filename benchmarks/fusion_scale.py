@@ -56,7 +56,10 @@ def _prepare(n: int, folder: Path, seed: int) -> dict:
     from eventwire.store import Store
 
     bundles = Generator(seed).bundles(n + n // 100)
-    cut = next(i for i, _ in enumerate(bundles) if sum(len(b.events) for b in bundles[:i + 1]) >= n) + 1
+    cut, count = 0, 0
+    while count < n:
+        count += len(bundles[cut].events)
+        cut += 1
     base, extra = bundles[:cut], bundles[cut:]
     t0 = time.perf_counter()
     with Store(str(folder / "fusion.db")) as store:
