@@ -29,31 +29,73 @@ def _spans(settings: FusionSettings, lat: float) -> tuple[int, int]:
     return dlat, dlon
 
 
-def candidate_pairs(units: Iterable[Unit], settings: FusionSettings) -> Iterator[tuple[Unit, Unit]]:
-    """Pairs (a, b), a.id < b.id, of fusable units close enough in day and place to be compared."""
-    # One row of cells per (day, cell latitude), sorted by cell longitude: a unit finds its
-    # neighbouring cells of a row by bisection instead of a lookup per cell (the same pairs).
-    rows: dict[tuple[int, int], list[tuple[int, str, Unit]]] = defaultdict(list)
-    fusable = [u for u in units if u.fusable]
-    for u in fusable:
-        rows[(u.day, u.cell[0])].append((u.cell[1], u.id, u))
-    cols: dict[tuple[int, int], list[int]] = {}
-    for key, row in rows.items():
-        row.sort(key=lambda x: (x[0], x[1]))
-        cols[key] = [x[0] for x in row]
-    gap = settings.max_date_gap_days
-    for u in fusable:
-        dlat, dlon = _spans(settings, u.place.lat)
+class Blocks:
+    """The blocking index of fusable units: one row of cells per (day, cell latitude), sorted by cell
+    longitude, so a unit finds the units of its neighbouring cells by bisection. Units can be added
+    as they are loaded (incremental runs)."""
+
+    def __init__(self, settings: FusionSettings, units: Iterable[Unit] = ()):
+        self.settings = settings
+        self.rows: dict[tuple[int, int], list[tuple[int, str, Unit]]] = defaultdict(list)
+        self.cols: dict[tuple[int, int], list[int]] = {}
+        self.add(units)
+
+    def add(self, units: Iterable[Unit]) -> None:
+        touched = set()
+        for u in units:
+            if u.fusable:
+                key = (u.day, u.cell[0])
+                self.rows[key].append((u.cell[1], u.id, u))
+                touched.add(key)
+        for key in touched:
+            row = self.rows[key]
+            row.sort(key=lambda x: (x[0], x[1]))
+            self.cols[key] = [x[0] for x in row]
+
+    def _window(self, u: Unit, dlon: int) -> Iterator[Unit]:
+        dlat = _spans(self.settings, 0.0)[0]
+        gap = self.settings.max_date_gap_days
         ci, cj = u.cell
         for day in range(u.day - gap, u.day + gap + 1):
             for i in range(ci - dlat, ci + dlat + 1):
-                row = rows.get((day, i))
+                row = self.rows.get((day, i))
                 if row is None:
                     continue
-                js = cols[(day, i)]
-                for _j, vid, v in row[bisect_left(js, cj - dlon):bisect_right(js, cj + dlon)]:
-                    if u.id < vid and u.families & v.families:
-                        yield u, v
+                js = self.cols[(day, i)]
+                for _j, _vid, v in row[bisect_left(js, cj - dlon):bisect_right(js, cj + dlon)]:
+                    yield v
+
+    def forward(self, u: Unit) -> Iterator[Unit]:
+        """Units ``v`` with ``(u, v)`` a candidate pair (u.id < v.id)."""
+        for v in self._window(u, _spans(self.settings, u.place.lat)[1]):
+            if u.id < v.id and u.families & v.families:
+                yield v
+
+    def neighbours(self, u: Unit) -> Iterator[Unit]:
+        """Units ``v`` with ``(u, v)`` or ``(v, u)`` a candidate pair. A pair is found from the unit
+        with the lower id, whose reach in longitude depends on its latitude: the window here is as
+        wide as the widest reach of any unit in the rows it spans, then narrowed exactly."""
+        if not u.fusable:
+            return
+        cd = self.settings.cell_degrees
+        dlat = _spans(self.settings, 0.0)[0]
+        far = max(abs((u.cell[0] - dlat) * cd), abs((u.cell[0] + dlat + 1) * cd))
+        for v in self._window(u, _spans(self.settings, far)[1]):
+            if v.id == u.id or not u.families & v.families:
+                continue
+            a, b = (u, v) if u.id < v.id else (v, u)
+            if abs(a.cell[1] - b.cell[1]) <= _spans(self.settings, a.place.lat)[1]:
+                yield v
+
+
+def candidate_pairs(units: Iterable[Unit], settings: FusionSettings) -> Iterator[tuple[Unit, Unit]]:
+    """Pairs (a, b), a.id < b.id, of fusable units close enough in day and place to be compared."""
+    units = list(units)
+    blocks = Blocks(settings, units)
+    for u in units:
+        if u.fusable:
+            for v in blocks.forward(u):
+                yield u, v
 
 
 def scored_pairs(units: Iterable[Unit], settings: FusionSettings) -> list[tuple[Unit, Unit, Match]]:

@@ -20,7 +20,8 @@ from datetime import date
 from sqlalchemy import delete, insert, select, text
 
 from ..store import schema as t
-from .cluster import cluster, scored_pairs
+from .cluster import Blocks, cluster
+from .compare import compare
 from .fused import FusedEvent, build
 from .reports import from_rows, report_query
 from .settings import FusionSettings, get_settings
@@ -139,13 +140,17 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
     if not seeds:
         return []
     loaded_articles = set(seeds)
-    reports = _reports_of_articles(conn, seeds, settings)
-    seed_units = {u.id for u in units_of(reports, settings)}
+    units = units_of(_reports_of_articles(conn, seeds, settings), settings)
+    seed_units = {u.id for u in units}
+    by_id = {u.id: u for u in units}
+    blocks = Blocks(settings, units)
+    merges: dict[tuple[str, str], bool] = {}
     gap = settings.max_date_gap_days
     loaded_days: set[int] = set()
     while True:
-        units = units_of(reports, settings)
-        component = _component(units, seed_units, settings)
+        # Units are made per article, so those of newly loaded articles are the ones a run over
+        # everything loaded would make; the component is searched from the seeds, pair by pair.
+        component = _component(blocks, by_id, seed_units, merges, settings)
         need = {d + k for u in component if u.fusable for d in (u.day,) for k in range(-gap, gap + 1)}
         need -= loaded_days
         if not need:
@@ -154,23 +159,29 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
         new = _articles_on_days(conn, need) - loaded_articles
         loaded_articles |= new
         if new:
-            reports = reports + _reports_of_articles(conn, new, settings)
-            reports.sort(key=lambda x: (x.article_id, x.start, x.id))
+            fresh = units_of(_reports_of_articles(conn, new, settings), settings)
+            by_id.update((u.id, u) for u in fresh)
+            blocks.add(fresh)
 
 
-def _component(units: list[Unit], seeds: set[str], settings: FusionSettings) -> list[Unit]:
-    adj: dict[str, set[str]] = defaultdict(set)
-    for a, b, _m in scored_pairs(units, settings):
-        adj[a.id].add(b.id)
-        adj[b.id].add(a.id)
-    by_id = {u.id: u for u in units}
+def _component(blocks: Blocks, by_id: dict[str, Unit], seeds: set[str], merges: dict[tuple[str, str], bool],
+               settings: FusionSettings) -> list[Unit]:
+    """The seeds and every unit connected to them by a candidate pair that merges (among the units
+    loaded), in id order. ``merges`` keeps pairs already scored, across calls."""
     seen = {s for s in seeds if s in by_id}
     stack = list(seen)
     while stack:
-        for v in adj[stack.pop()]:
-            if v not in seen:
-                seen.add(v)
-                stack.append(v)
+        u = by_id[stack.pop()]
+        for v in blocks.neighbours(u):
+            if v.id in seen:
+                continue
+            a, b = (u, v) if u.id < v.id else (v, u)
+            key = (a.id, b.id)
+            if key not in merges:
+                merges[key] = compare(a, b, settings).merges(settings)
+            if merges[key]:
+                seen.add(v.id)
+                stack.append(v.id)
     return [by_id[i] for i in sorted(seen)]
 
 
