@@ -6,8 +6,10 @@ with noise, look-alike distractors; no NLP), then:
 
 - ``fuse(store, full=True)`` is timed, with the peak resident memory of the process that ran it
   (its own child process, so sizes do not share a peak; ``base`` is that process before fusing);
-- 1% more articles are written (new events and late reports of stored ones) and the incremental
-  ``fuse(store)`` is timed; a second full run must then give the same fused events ("incr = full");
+- 1% more articles are written (new events and late reports of stored ones, on any day) and the
+  incremental ``fuse(store)`` is timed ("incr s"); then 1% more of fresh news (new events of the
+  store's last 7 days, what a daily ingest brings) and its incremental run ("fresh s"); a second full
+  run must then give the same fused events ("incr = full");
 - the fused partition is scored against the planted one: pairwise precision and recall of article
   pairs (sharing a planted event vs put in one fused event), over all reports and over those fusion
   can place (a day and a town or district; the rest stay alone by design).
@@ -51,7 +53,7 @@ def _rss_mb() -> float:
 
 def _prepare(n: int, folder: Path, seed: int) -> dict:
     """Child: write the store (about n reports) and keep 1% more articles for the incremental run."""
-    from fusion_synthetic import Generator, truth, write
+    from fusion_synthetic import DAYS, START, Generator, truth, write
 
     from eventwire.store import Store
 
@@ -64,8 +66,9 @@ def _prepare(n: int, folder: Path, seed: int) -> dict:
     t0 = time.perf_counter()
     with Store(str(folder / "fusion.db")) as store:
         write(store, base)
-    (folder / "extra.pickle").write_bytes(pickle.dumps(extra))
-    (folder / "truth.json").write_text(json.dumps(truth(bundles)))
+    fresh = Generator(seed, days=7, first_day=START + DAYS - 7).bundles(n // 100, tag="fresh")
+    (folder / "extra.pickle").write_bytes(pickle.dumps((extra, fresh)))
+    (folder / "truth.json").write_text(json.dumps(truth(bundles + fresh)))
     return {"reports": sum(len(b.events) for b in base), "articles": len(base) + sum(len(b.copies) for b in base),
             "extra_reports": sum(len(b.events) for b in extra), "extra_articles": len(extra),
             "write_s": time.perf_counter() - t0}
@@ -98,9 +101,13 @@ def _fuse(folder: Path) -> dict:
         out["base_mb"] = _rss_mb()
         s = fuse(store, full=True)
         out.update(full_s=s.seconds, fused=s.fused, merged=s.merged, peak_mb=_maxrss_mb())
-        write(store, pickle.loads((folder / "extra.pickle").read_bytes()))
+        extra, fresh = pickle.loads((folder / "extra.pickle").read_bytes())
+        write(store, extra)
         s = fuse(store)
-        out.update(incr_s=s.seconds, incr_reports=s.reports)
+        out.update(incr_s=s.seconds)
+        write(store, fresh)
+        s = fuse(store)
+        out.update(fresh_s=s.seconds, fresh_reports=sum(len(b.events) for b in fresh))
         after_incr = _partition(store)
         out["full2_s"] = fuse(store, full=True).seconds
         out["incr_equals_full"] = after_incr == _partition(store)
@@ -141,24 +148,26 @@ def main() -> int:
         print(json.dumps(res))
         return 0
 
-    print(f"{'reports':>8} {'articles':>8} {'full s':>7} {'reports/s':>9} {'incr s':>6} {'(+1%)':>6} "
-          f"{'peak MB':>7} {'base MB':>7} {'fused':>7} {'P':>6} {'R':>6} {'P placed':>8} {'R placed':>8} "
-          f"{'incr=full':>9}")
+    cols = [("reports", "{reports}"), ("articles", "{articles}"), ("full s", "{full_s:.2f}"),
+            ("reports/s", "{rate:.0f}"), ("incr s", "{incr_s:.2f}"), ("+reports", "{extra_reports}"),
+            ("fresh s", "{fresh_s:.2f}"), ("+reports", "{fresh_reports}"), ("peak MB", "{peak_mb:.0f}"),
+            ("base MB", "{base_mb:.0f}"), ("fused", "{fused}"), ("P", "{precision:.3f}"), ("R", "{recall:.3f}"),
+            ("P placed", "{precision_placed:.3f}"), ("R placed", "{recall_placed:.3f}"), ("incr=full", "{same}")]
+    print(" ".join(f"{name:>9}" for name, _ in cols))
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="eventwire-fusion-scale-") as tmp:
             prep = _child("prepare", n, Path(tmp), a.seed)
             r = {**prep, **_child("fuse", n, Path(tmp), a.seed)}
+        r.update(rate=r["reports"] / r["full_s"], same="yes" if r["incr_equals_full"] else "NO")
         results.append(r)
-        print(f"{r['reports']:>8} {r['articles']:>8} {r['full_s']:>7.1f} {r['reports'] / r['full_s']:>9.0f} "
-              f"{r['incr_s']:>6.1f} {r['extra_reports']:>6} {r['peak_mb']:>7.0f} {r['base_mb']:>7.0f} "
-              f"{r['fused']:>7} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['precision_placed']:>8.3f} "
-              f"{r['recall_placed']:>8.3f} {'yes' if r['incr_equals_full'] else 'NO':>9}", flush=True)
+        print(" ".join(f"{fmt.format(**r):>9}" for _name, fmt in cols), flush=True)
     if len(results) > 1:
         lo, hi = results[0], results[-1]
-        print(f"growth: {hi['reports']} / {lo['reports']} reports = {hi['reports'] / lo['reports']:.1f}x more; "
-              f"full run {hi['full_s'] / lo['full_s']:.1f}x longer (linear: {hi['reports'] / lo['reports']:.1f}x), "
-              f"incremental run {hi['incr_s'] / lo['incr_s']:.1f}x longer")
+        size = hi["reports"] / lo["reports"]
+        print(f"growth: {size:.1f}x the reports; full run {hi['full_s'] / lo['full_s']:.1f}x longer (linear: "
+              f"{size:.1f}x); incremental run {hi['incr_s'] / lo['incr_s']:.1f}x; fresh-news run "
+              f"{hi['fresh_s'] / lo['fresh_s']:.1f}x")
     return 0 if all(r["incr_equals_full"] for r in results) else 1
 
 

@@ -109,8 +109,9 @@ def _offset(lat: float, lon: float, km: float, rng: random.Random) -> tuple[floa
 class Generator:
     """Planted events and their reports, deterministic in ``seed``."""
 
-    def __init__(self, seed: int = 1, days: int = DAYS):
-        self.seed, self.days = seed, days  # fewer days: denser, more look-alikes per day and place
+    def __init__(self, seed: int = 1, days: int = DAYS, first_day: int = START):
+        # Fewer days: denser, more look-alikes per day and place; a later first day: fresh news.
+        self.seed, self.days, self.first_day = seed, days, first_day
         rng = random.Random(f"towns:{seed}")
         self.towns: list[list[_Town]] = []
         for r, (la0, la1, lo0, lo1, cc) in enumerate(REGIONS):
@@ -138,7 +139,7 @@ class Generator:
         rng = random.Random(f"{self.seed}:{key}")
         region = rng.randrange(len(REGIONS))
         town = rng.choice(self.towns[region])
-        day = START + rng.randrange(self.days)
+        day = self.first_day + rng.randrange(self.days)
         etype, subs, _w = rng.choice(self.types)
         sub = rng.choice(subs)
         actor = rng.choice(ARMED)

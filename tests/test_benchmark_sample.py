@@ -56,11 +56,12 @@ def test_fusion_scale_quick_runs_and_prints_its_figures():
                          capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stderr[-1000:]
     lines = res.stdout.splitlines()
-    assert lines[0].split()[:3] == ["reports", "articles", "full"]
+    header = [lines[0][i:i + 10].strip() for i in range(0, len(lines[0]), 10)]
+    assert header[:3] == ["reports", "articles", "full s"] and header[11:13] == ["P", "R"]
     rows = [line.split() for line in lines[1:3]]
     assert [int(r[0]) // 100 for r in rows] == [20, 50]  # about 2000 and 5000 reports (whole articles)
     for r in rows:
         assert all(re.fullmatch(r"\d+(\.\d+)?", x) for x in r[:-1]), r
-        assert 0.5 < float(r[9]) <= 1.0 and 0.5 < float(r[10]) <= 1.0  # planted pairs: precision, recall
+        assert 0.5 < float(r[11]) <= 1.0 and 0.5 < float(r[12]) <= 1.0  # planted pairs: precision, recall
         assert r[-1] == "yes"  # incremental = full
-    assert lines[3].startswith("growth: ") and "x longer (linear: 2.5x)" in lines[3]
+    assert lines[3].startswith("growth: ") and "(linear: 2.5x)" in lines[3]
