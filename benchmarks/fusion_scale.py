@@ -17,6 +17,12 @@ with noise, look-alike distractors; no NLP), then:
     python benchmarks/fusion_scale.py                  # 10k, 30k, 100k
     python benchmarks/fusion_scale.py --sizes 20000    # one size
     python benchmarks/fusion_scale.py --quick          # 2k, 5k (the CI sample)
+    python benchmarks/fusion_scale.py --constant-density   # 10k in 73 days ... 100k in 730 days
+
+By default every size spans the same two years, so a larger store is also a denser one: each report
+has more look-alikes (same days, neighbouring places) to compare with, as in a real store that
+grows by covering the same conflicts more closely. ``--constant-density`` spreads the sizes over
+days in proportion instead, as a store that grows by covering more time.
 
 Timings depend on the machine's load; the growth ratio (largest / smallest size, same run) is the
 figure to compare with linear growth.
@@ -39,6 +45,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 FULL = [10_000, 30_000, 100_000]
+DAYS = 730  # the synthetic reports' span (fusion_synthetic.DAYS)
 QUICK = [2_000, 5_000]
 
 
@@ -51,13 +58,13 @@ def _rss_mb() -> float:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _prepare(n: int, folder: Path, seed: int) -> dict:
+def _prepare(n: int, folder: Path, seed: int, days: int) -> dict:
     """Child: write the store (about n reports) and keep 1% more articles for the incremental run."""
-    from fusion_synthetic import DAYS, START, Generator, truth, write
+    from fusion_synthetic import START, Generator, truth, write
 
     from eventwire.store import Store
 
-    bundles = Generator(seed).bundles(n + n // 100)
+    bundles = Generator(seed, days=days).bundles(n + n // 100)
     cut, count = 0, 0
     while count < n:
         count += len(bundles[cut].events)
@@ -66,7 +73,7 @@ def _prepare(n: int, folder: Path, seed: int) -> dict:
     t0 = time.perf_counter()
     with Store(str(folder / "fusion.db")) as store:
         write(store, base)
-    fresh = Generator(seed, days=7, first_day=START + DAYS - 7).bundles(n // 100, tag="fresh")
+    fresh = Generator(seed, days=7, first_day=START + days - 7).bundles(n // 100, tag="fresh")
     (folder / "extra.pickle").write_bytes(pickle.dumps((extra, fresh)))
     (folder / "truth.json").write_text(json.dumps(truth(bundles + fresh)))
     return {"reports": sum(len(b.events) for b in base), "articles": len(base) + sum(len(b.copies) for b in base),
@@ -125,8 +132,9 @@ def _fuse(folder: Path) -> dict:
     return out
 
 
-def _child(kind: str, n: int, folder: Path, seed: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", kind, "--sizes", str(n), "--dir", str(folder), "--seed", str(seed)]
+def _child(kind: str, n: int, folder: Path, seed: int, days: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--sizes", str(n), "--dir", str(folder), "--seed", str(seed),
+           "--days", str(days)]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         raise SystemExit(f"fusion_scale: {kind} {n} failed:\n{res.stderr[-2000:]}")
@@ -138,17 +146,21 @@ def main() -> int:
     ap.add_argument("--sizes", help="comma-separated numbers of reports (default 10000,30000,100000)")
     ap.add_argument("--quick", action="store_true", help="2000 and 5000 reports (a quick sample)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--constant-density", action="store_true",
+                    help="spread each size over days in proportion (the largest over two years), so that a report "
+                         "has as many look-alikes at every size")
+    ap.add_argument("--days", type=int, default=DAYS, help=argparse.SUPPRESS)
     ap.add_argument("--child", choices=["prepare", "fuse"], help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else (QUICK if a.quick else FULL)
     if a.child:
         folder = Path(a.dir)
-        res = _prepare(sizes[0], folder, a.seed) if a.child == "prepare" else _fuse(folder)
+        res = _prepare(sizes[0], folder, a.seed, a.days) if a.child == "prepare" else _fuse(folder)
         print(json.dumps(res))
         return 0
 
-    cols = [("reports", "{reports}"), ("articles", "{articles}"), ("full s", "{full_s:.2f}"),
+    cols = [("reports", "{reports}"), ("articles", "{articles}"), ("days", "{days}"), ("full s", "{full_s:.2f}"),
             ("reports/s", "{rate:.0f}"), ("incr s", "{incr_s:.2f}"), ("+reports", "{extra_reports}"),
             ("fresh s", "{fresh_s:.2f}"), ("+reports", "{fresh_reports}"), ("peak MB", "{peak_mb:.0f}"),
             ("base MB", "{base_mb:.0f}"), ("fused", "{fused}"), ("P", "{precision:.3f}"), ("R", "{recall:.3f}"),
@@ -157,8 +169,9 @@ def main() -> int:
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="eventwire-fusion-scale-") as tmp:
-            prep = _child("prepare", n, Path(tmp), a.seed)
-            r = {**prep, **_child("fuse", n, Path(tmp), a.seed)}
+            days = max(7, round(DAYS * n / max(sizes))) if a.constant_density else DAYS
+            prep = _child("prepare", n, Path(tmp), a.seed, days)
+            r = {**prep, **_child("fuse", n, Path(tmp), a.seed, days), "days": days}
         r.update(rate=r["reports"] / r["full_s"], same="yes" if r["incr_equals_full"] else "NO")
         results.append(r)
         print(" ".join(f"{fmt.format(**r):>9}" for _name, fmt in cols), flush=True)

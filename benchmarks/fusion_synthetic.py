@@ -2,7 +2,7 @@
 
 Used by benchmarks/fusion_scale.py (fusion at 10k-100k reports) and tests/test_fusion_store.py
 (incremental = full, order independence, SQLite = PostgreSQL). No NLP runs: rows go into
-``sites``, ``articles``, ``events`` and ``event_sources`` through SQLAlchemy Core in bulk.
+``sites``, ``articles``, ``events``, ``event_sources`` and ``places`` through SQLAlchemy Core in bulk.
 
 A planted event is a happening at a town on a day, of one ACLED type, by a named actor; it is
 reported by 1-6 articles with the noise real reports have: a nearby village a few km off or only
@@ -82,6 +82,7 @@ class Bundle:
     events: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     copies: list[dict] = field(default_factory=list)  # near-duplicate copies (no events of their own)
+    places: list[dict] = field(default_factory=list)  # place mentions (span rows), as the pipeline stores them
     truth: dict[str, str] = field(default_factory=dict)  # report id -> planted event key
     site: str | None = None
 
@@ -166,10 +167,16 @@ class Generator:
             site = rng.choice(SITES)
             b = Bundle(article={}, site=site)
             sentence = self._report(b, aid, 0, ev, rng)
-            extra = ""
+            text = sentence
             if rng.random() < 0.15:  # an older event mentioned in passing: its own planted event
-                extra = " " + self._background(b, aid, ev, rng)
-            text = f"{sentence}{extra} {' '.join(rng.sample(_FILLER, 6))}."
+                text += " " + self._background(b, aid, len(text) + 1, ev, rng)
+            if b.events[0]["location"] is None and rng.random() < 0.5:
+                # The sentence names no place, the article does (fusion may take the article's place).
+                town = ev["town"]
+                text += f" Residents of {town.name} fled."
+                b.places.append(_place(aid, len(text) - len(town.name) - 6, town.name, town.id, town.lat, town.lon,
+                                       town.country, 1))
+            text += f" {' '.join(rng.sample(_FILLER, 6))}."
             title = f"{ev['town'].name}: {ev['type'].lower()} reported"
             b.article = _article(aid, site, title, text, pub)
             if rng.random() < 0.03:
@@ -209,6 +216,9 @@ class Generator:
         sentence = (f"{who} {verb} {location or 'the area'} on {day}"
                     + (f", leaving {fat} dead" if fat else "") + f", {rng.choice(_FILLER)} said.")
         rid = _h(aid, start)[:20]
+        if location:
+            b.places.append(_place(aid, start + sentence.index(location), location, gid, lat, lon, town.country,
+                                   prec))
         b.events.append(dict(
             id=rid, event_type=ev["type"], sub_event_type=sub, actor1=actor1, actor2=ev["actor2"], assoc_actors=[],
             location=location, lat=lat, lon=lon, country=town.country, geonameid=gid, geo_precision=prec,
@@ -220,11 +230,17 @@ class Generator:
         b.truth[rid] = ev["key"]
         return sentence
 
-    def _background(self, b: Bundle, aid: str, ev: dict, rng: random.Random) -> str:
+    def _background(self, b: Bundle, aid: str, start: int, ev: dict, rng: random.Random) -> str:
         etype, subs, _w = rng.choice(self.types)
         old = dict(ev, key=f"{ev['key']}:bg:{aid}", day=ev["day"] - rng.randint(20, 400), type=etype,
                    sub=rng.choice(subs), subs=subs, actor=rng.choice(ARMED))
-        return self._report(b, aid, 1000, old, rng)
+        return self._report(b, aid, start, old, rng)
+
+
+def _place(aid: str, start: int, name: str, gid: int | None, lat: float | None, lon: float | None, country: str,
+           precision: int | None) -> dict:
+    return dict(article_id=aid, start=start, end=start + len(name), text=name, name=name, geonameid=gid, lat=lat,
+                lon=lon, country=country, admin1=None, feature="city" if precision == 1 else "admin")
 
 
 def _article(aid: str, site: str, title: str, text: str, published: date) -> dict:
@@ -251,7 +267,8 @@ def write(store, bundles: list[Bundle], chunk: int = 5000) -> None:
         arts = rows([b.article for b in bundles]) + rows([c for b in bundles for c in b.copies])
         events = [e for b in bundles for e in b.events]
         sources = [s for b in bundles for s in b.sources]
-        for table, items in ((t.articles, arts), (t.events, events), (t.event_sources, sources)):
+        places = [p for b in bundles for p in b.places]
+        for table, items in ((t.articles, arts), (t.events, events), (t.event_sources, sources), (t.places, places)):
             for i in range(0, len(items), chunk):
                 conn.execute(insert(table), items[i:i + chunk])
 

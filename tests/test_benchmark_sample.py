@@ -57,11 +57,11 @@ def test_fusion_scale_quick_runs_and_prints_its_figures():
     assert res.returncode == 0, res.stderr[-1000:]
     lines = res.stdout.splitlines()
     header = [lines[0][i:i + 10].strip() for i in range(0, len(lines[0]), 10)]
-    assert header[:3] == ["reports", "articles", "full s"] and header[11:13] == ["P", "R"]
+    assert header[:4] == ["reports", "articles", "days", "full s"] and header[12:14] == ["P", "R"]
     rows = [line.split() for line in lines[1:3]]
     assert [int(r[0]) // 100 for r in rows] == [20, 50]  # about 2000 and 5000 reports (whole articles)
     for r in rows:
         assert all(re.fullmatch(r"\d+(\.\d+)?", x) for x in r[:-1]), r
-        assert 0.5 < float(r[11]) <= 1.0 and 0.5 < float(r[12]) <= 1.0  # planted pairs: precision, recall
+        assert 0.5 < float(r[12]) <= 1.0 and 0.5 < float(r[13]) <= 1.0  # planted pairs: precision, recall
         assert r[-1] == "yes"  # incremental = full
     assert lines[3].startswith("growth: ") and "(linear: 2.5x)" in lines[3]
