@@ -7,12 +7,15 @@ short while still failing if body extraction regresses or a stage crashes on rea
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 from eventwire.bodyeval import macro_f1, page_scores
 from eventwire.pipeline import Pipeline
 from eventwire.reading import read_article
 
-from .conftest import DATA, need
+from .conftest import DATA, ROOT, need
 
 SAMPLE = 20  # every 9th page: spread over the benchmark, not its first few
 F1_FLOOR = 0.95  # this sample measures 0.976, the full run 0.972
@@ -44,3 +47,21 @@ def test_metric_matches_its_definition():
     assert (round(p, 3), r) == (0.667, 1.0)
     assert page_scores("", "a b c d") == (0.0, 0.0)
     assert macro_f1([(1.0, 0.5), (0.5, 1.0)]) == (0.75, 0.75, 0.75)
+
+
+def test_fusion_scale_quick_runs_and_prints_its_figures():
+    # benchmarks/fusion_scale.py --quick: 2k and 5k synthetic reports (the full ladder is 10k-100k).
+    # Figures only, no timing assertion; exit 0 also means incremental = full at both sizes.
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fusion_scale.py"), "--quick"],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-1000:]
+    lines = res.stdout.splitlines()
+    header = [lines[0][i:i + 10].strip() for i in range(0, len(lines[0]), 10)]
+    assert header[:4] == ["reports", "articles", "days", "full s"] and header[12:14] == ["P", "R"]
+    rows = [line.split() for line in lines[1:3]]
+    assert [int(r[0]) // 100 for r in rows] == [20, 50]  # about 2000 and 5000 reports (whole articles)
+    for r in rows:
+        assert all(re.fullmatch(r"\d+(\.\d+)?", x) for x in r[:-1]), r
+        assert 0.5 < float(r[12]) <= 1.0 and 0.5 < float(r[13]) <= 1.0  # planted pairs: precision, recall
+        assert r[-1] == "yes"  # incremental = full
+    assert lines[3].startswith("growth: ") and "(linear: 2.5x)" in lines[3]
