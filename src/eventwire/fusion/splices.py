@@ -7,8 +7,11 @@ repeats (word 3-gram Jaccard >= ``splice_min_jaccard``) an earlier report's sent
 article is that report's copy: its unit takes the original's day, place, types and actors, joins
 the original's event, and is not counted as an independent source.
 
-Candidates come from a bottom-k sketch of each sentence's 3-grams (the k smallest hashes), kept in
-the ``evidence_keys`` table: near-identical sentences share some of them, other sentences rarely do.
+Candidates come from a sketch of each sentence kept in the ``evidence_keys`` table: every pair of
+the k smallest hashes of its 3-grams. Near-identical sentences share several of their smallest
+3-grams, so they share a pair; two unrelated sentences may share a common 3-gram ("were killed
+in") but rarely two of their smallest, so buckets stay small however large the store grows (one
+3-gram as a key made buckets of every sentence with a common phrase: quadratic).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from .settings import FusionSettings
 from .units import Unit
 
 _TOKEN = re.compile(r"\w+")
-SKETCH = 6  # hashes kept per sentence
+SKETCH = 5  # smallest 3-gram hashes kept per sentence; their 10 pairs are its keys
 
 
 def shingles(text: str, n: int = 3) -> frozenset[str]:
@@ -35,11 +38,13 @@ def _h(s: str) -> int:
 
 
 def sketch(text: str) -> list[int]:
-    """The bottom-k hashes of a sentence's 3-grams (sentences under 8 words have none: too common)."""
+    """A sentence's keys: a hash of each pair of its k smallest 3-gram hashes (sentences under
+    8 words have none: too short to tell a repeated sentence from a common phrase)."""
     sh = shingles(text)
     if len(sh) < 6:
         return []
-    return sorted({_h(s) for s in sh})[:SKETCH]
+    low = sorted({_h(s) for s in sh})[:SKETCH]
+    return sorted({_h(f"{a}:{b}") for i, a in enumerate(low) for b in low[i + 1:]})
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -60,6 +65,7 @@ def link_splices(units: list[Unit], settings: FusionSettings) -> dict[str, str]:
     """
     by_key: dict[int, list[tuple[Unit, frozenset[str]]]] = {}
     ranked = sorted(units, key=_order)
+    by_id = {u.id: u for u in units}
     links: dict[str, str] = {}
     for u in ranked:
         mine = [(r, shingles(r.evidence)) for r in u.reports]
@@ -76,7 +82,7 @@ def link_splices(units: list[Unit], settings: FusionSettings) -> dict[str, str]:
                 break
         if source is not None:
             while source.id in links:  # a copy of a copy: the first original
-                source = next(x for x in ranked if x.id == links[source.id])
+                source = by_id[links[source.id]]
             links[u.id] = source.id
             _adopt(u, source)
         for r, sh in mine:
