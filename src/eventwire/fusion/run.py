@@ -25,7 +25,7 @@ from .compare import compare
 from .fused import FusedEvent, build
 from .reports import load_reports
 from .settings import FusionSettings, get_settings
-from .splices import link_splices, sketch
+from .splices import link_splices, report_keys
 from .units import Unit, units_of
 
 _FUSION_LOCK = 0x46555345  # "FUSE": PostgreSQL advisory lock key of fusion runs
@@ -84,7 +84,7 @@ def fuse(store, full: bool = False, settings: FusionSettings | None = None) -> F
         else:
             affected = _affected(conn, settings)
             _drop_fused(conn, [r.id for u in affected for r in u.reports])
-        _write_keys(conn, affected)
+        _write_keys(conn, affected, full)
         summary.units = len(affected)
         summary.reports = sum(len(u.reports) for u in affected)
         if affected:
@@ -165,7 +165,7 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
 
 def _sketch_partners(conn, reports) -> set[str]:
     """Articles holding a report whose sentence shares a sketch hash with one of ``reports``."""
-    keys = sorted({k for r in reports for k in sketch(r.evidence)})
+    keys = sorted({k for r in reports for k in report_keys(r)})
     out: set[str] = set()
     for i in range(0, len(keys), 500):
         q = (select(t.event_sources.c.article_id)
@@ -175,12 +175,18 @@ def _sketch_partners(conn, reports) -> set[str]:
     return out
 
 
-def _write_keys(conn, units: list[Unit]) -> None:
-    """Sketch hashes of the units' sentences, so that later runs find the pages that repeat them."""
-    ids = [r.id for u in units for r in u.reports]
-    for i in range(0, len(ids), 500):
-        conn.execute(delete(t.evidence_keys).where(t.evidence_keys.c.event_id.in_(ids[i:i + 500])))
-    rows = [{"key": k, "event_id": r.id} for u in units for r in u.reports for k in sketch(r.evidence)]
+def _write_keys(conn, units: list[Unit], full: bool) -> None:
+    """Sketch keys of the units' sentences, so that later runs find the pages that repeat them.
+    A sentence never changes, so an incremental run adds the keys of reports that have none."""
+    reports = [r for u in units for r in u.reports]
+    if not full:
+        ids = [r.id for r in reports]
+        keyed: set[str] = set()
+        for i in range(0, len(ids), 500):
+            keyed.update(x[0] for x in conn.execute(select(t.evidence_keys.c.event_id).where(
+                t.evidence_keys.c.event_id.in_(ids[i:i + 500])).distinct()))
+        reports = [r for r in reports if r.id not in keyed]
+    rows = [{"key": k, "event_id": r.id} for r in reports for k in report_keys(r)]
     for i in range(0, len(rows), 5000):
         conn.execute(insert(t.evidence_keys), rows[i:i + 5000])
 

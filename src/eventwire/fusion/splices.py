@@ -16,14 +16,14 @@ in") but rarely two of their smallest, so buckets stay small however large the s
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 
 from .settings import FusionSettings
 from .units import Unit
 
 _TOKEN = re.compile(r"\w+")
-SKETCH = 5  # smallest 3-gram hashes kept per sentence; their 10 pairs are its keys
+SKETCH = 4  # smallest 3-gram hashes kept per sentence; their 6 pairs are its keys
 
 
 def shingles(text: str, n: int = 3) -> frozenset[str]:
@@ -33,18 +33,32 @@ def shingles(text: str, n: int = 3) -> frozenset[str]:
     return frozenset(" ".join(w[i:i + n]) for i in range(len(w) - n + 1))
 
 
-def _h(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+def sketch_of(sh: frozenset[str]) -> list[int]:
+    """A sentence's keys from its 3-grams: each pair of its k smallest CRC-32 hashes as one 64-bit
+    number (stable across processes, unlike Python's hash). Sentences under 8 words have none:
+    too short to tell a repeated sentence from a common phrase."""
+    if len(sh) < 6:
+        return []
+    low = sorted({zlib.crc32(s.encode("utf-8")) for s in sh})[:SKETCH]
+    # Signed, as the database's BIGINT holds it.
+    return sorted(((a << 31) ^ b) - (1 << 62) for i, a in enumerate(low) for b in low[i + 1:])
 
 
 def sketch(text: str) -> list[int]:
-    """A sentence's keys: a hash of each pair of its k smallest 3-gram hashes (sentences under
-    8 words have none: too short to tell a repeated sentence from a common phrase)."""
-    sh = shingles(text)
-    if len(sh) < 6:
-        return []
-    low = sorted({_h(s) for s in sh})[:SKETCH]
-    return sorted({_h(f"{a}:{b}") for i, a in enumerate(low) for b in low[i + 1:]})
+    return sketch_of(shingles(text))
+
+
+def _cached(r) -> tuple[frozenset[str], list[int]]:
+    """A report's 3-grams and keys, computed once per report object."""
+    got = getattr(r, "_splice", None)
+    if got is None:
+        sh = shingles(r.evidence)
+        got = r._splice = (sh, sketch_of(sh))
+    return got
+
+
+def report_keys(r) -> list[int]:
+    return _cached(r)[1]
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -68,10 +82,10 @@ def link_splices(units: list[Unit], settings: FusionSettings) -> dict[str, str]:
     by_id = {u.id: u for u in units}
     links: dict[str, str] = {}
     for u in ranked:
-        mine = [(r, shingles(r.evidence)) for r in u.reports]
+        mine = [_cached(r) for r in u.reports]
         source: Unit | None = None
-        for r, sh in mine:
-            for k in sketch(r.evidence):
+        for sh, keys in mine:
+            for k in keys:
                 for v, vsh in by_key.get(k, ()):
                     if v.article_id != u.article_id and jaccard(sh, vsh) >= settings.splice_min_jaccard:
                         source = v
@@ -85,8 +99,8 @@ def link_splices(units: list[Unit], settings: FusionSettings) -> dict[str, str]:
                 source = by_id[links[source.id]]
             links[u.id] = source.id
             _adopt(u, source)
-        for r, sh in mine:
-            for k in sketch(r.evidence):
+        for sh, keys in mine:
+            for k in keys:
                 by_key.setdefault(k, []).append((u, sh))
     return links
 
