@@ -25,7 +25,7 @@ from .compare import compare
 from .fused import FusedEvent, build
 from .reports import load_reports
 from .settings import FusionSettings, get_settings
-from .splices import link_splices, report_keys
+from .splices import jaccard, link_splices, report_keys, sentence_sketch, shingles
 from .units import Unit, units_of
 
 _FUSION_LOCK = 0x46555345  # "FUSE": PostgreSQL advisory lock key of fusion runs
@@ -143,9 +143,10 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
     gap = settings.max_date_gap_days
     loaded_days: set[int] = set()
     sketched: set[str] = set()
+    memo: dict[tuple[str, str], bool] = {}
     while True:
         units = units_of(reports, settings)
-        link_splices(units, settings)
+        link_splices(units, settings, memo)
         component = _component(units, seed_units, settings)
         need = {d + k for u in component if u.fusable for d in (u.day,) for k in range(-gap, gap + 1)}
         need -= loaded_days
@@ -153,7 +154,7 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
         new = _articles_on_days(conn, need) if need else set()
         fresh = [r for u in component for r in u.reports if r.id not in sketched]
         sketched.update(r.id for r in fresh)
-        new |= _sketch_partners(conn, fresh)
+        new |= _sketch_partners(conn, fresh, settings)
         new -= loaded_articles
         if not new and not need:
             return component
@@ -163,15 +164,27 @@ def _affected(conn, settings: FusionSettings) -> list[Unit]:
             reports.sort(key=lambda x: (x.article_id, x.start, x.id))
 
 
-def _sketch_partners(conn, reports) -> set[str]:
-    """Articles holding a report whose sentence shares a sketch hash with one of ``reports``."""
-    keys = sorted({k for r in reports for k in report_keys(r)})
+def _sketch_partners(conn, reports, settings: FusionSettings) -> set[str]:
+    """Articles holding a report whose sentence repeats (or is repeated by) one of ``reports``:
+    candidates share a sketch key, and are kept only if their sentences really are alike."""
+    by_key: dict[int, list] = defaultdict(list)
+    for r in reports:
+        for k in report_keys(r):
+            by_key[k].append(r)
+    keys = sorted(by_key)
     out: set[str] = set()
     for i in range(0, len(keys), 500):
-        q = (select(t.event_sources.c.article_id)
+        q = (select(t.evidence_keys.c.key, t.event_sources.c.event_id, t.event_sources.c.article_id,
+                    t.event_sources.c.evidence)
              .join(t.evidence_keys, t.evidence_keys.c.event_id == t.event_sources.c.event_id)
-             .where(t.evidence_keys.c.key.in_(keys[i:i + 500])).distinct())
-        out.update(r[0] for r in conn.execute(q))
+             .where(t.evidence_keys.c.key.in_(keys[i:i + 500])))
+        for key, _eid, aid, evidence in conn.execute(q):
+            if aid in out:
+                continue
+            sh = shingles(evidence)
+            if any(r.article_id != aid and jaccard(sentence_sketch(r)[0], sh) >= settings.splice_min_jaccard
+                   for r in by_key[key]):
+                out.add(aid)
     return out
 
 

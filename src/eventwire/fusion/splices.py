@@ -48,7 +48,7 @@ def sketch(text: str) -> list[int]:
     return sketch_of(shingles(text))
 
 
-def _cached(r) -> tuple[frozenset[str], list[int]]:
+def sentence_sketch(r) -> tuple[frozenset[str], list[int]]:
     """A report's 3-grams and keys, computed once per report object."""
     got = getattr(r, "_splice", None)
     if got is None:
@@ -58,7 +58,7 @@ def _cached(r) -> tuple[frozenset[str], list[int]]:
 
 
 def report_keys(r) -> list[int]:
-    return _cached(r)[1]
+    return sentence_sketch(r)[1]
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -70,38 +70,43 @@ def _order(u: Unit) -> tuple:
     return (pub.isoformat() if pub else "9999", u.article_id, u.id)
 
 
-def link_splices(units: list[Unit], settings: FusionSettings) -> dict[str, str]:
+def link_splices(units: list[Unit], settings: FusionSettings,
+                 memo: dict[tuple[str, str], bool] | None = None) -> dict[str, str]:
     """Unit id -> the earlier unit (another article) one of whose sentences it repeats.
 
-    The earlier report (by publication date, then article id) is the original, whatever the order
-    of ingest. A copied unit takes the original's facts (see the module docstring); units are
-    changed in place (``copy_of``).
+    The original is the earliest matching report (by publication date, then article id), whatever
+    the order of ingest; a copy of a copy points at the first original. A copied unit takes the
+    original's facts (see the module docstring); units are changed in place (``copy_of``).
+    ``memo`` keeps sentence comparisons across calls over growing sets of units.
     """
-    by_key: dict[int, list[tuple[Unit, frozenset[str]]]] = {}
+    memo = {} if memo is None else memo
+    by_key: dict[int, list[tuple[Unit, str, frozenset[str]]]] = {}
     ranked = sorted(units, key=_order)
     by_id = {u.id: u for u in units}
+    rank = {u.id: i for i, u in enumerate(ranked)}
     links: dict[str, str] = {}
     for u in ranked:
-        mine = [_cached(r) for r in u.reports]
+        mine = [(r.id, *sentence_sketch(r)) for r in u.reports]
         source: Unit | None = None
-        for sh, keys in mine:
+        for rid, sh, keys in mine:
             for k in keys:
-                for v, vsh in by_key.get(k, ()):
-                    if v.article_id != u.article_id and jaccard(sh, vsh) >= settings.splice_min_jaccard:
+                for v, vid, vsh in by_key.get(k, ()):
+                    if v.article_id == u.article_id or (source is not None and rank[v.id] >= rank[source.id]):
+                        continue
+                    pair = (rid, vid)
+                    same = memo.get(pair)
+                    if same is None:
+                        same = memo[pair] = jaccard(sh, vsh) >= settings.splice_min_jaccard
+                    if same:
                         source = v
-                        break
-                if source:
-                    break
-            if source:
-                break
         if source is not None:
             while source.id in links:  # a copy of a copy: the first original
                 source = by_id[links[source.id]]
             links[u.id] = source.id
             _adopt(u, source)
-        for sh, keys in mine:
+        for rid, sh, keys in mine:
             for k in keys:
-                by_key.setdefault(k, []).append((u, sh))
+                by_key.setdefault(k, []).append((u, rid, sh))
     return links
 
 
