@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import extract_texts
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "samples" / "pages"
 
@@ -65,14 +67,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, dict]:
-    folder = tmp_path_factory.mktemp("texts")
-    for name, text in TEXTS.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "eventwire", "extract", str(folder)],
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr
-    recs = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
-    return {Path(r["article"]["input"]).stem: r for r in recs}
+    return extract_texts(tmp_path_factory, TEXTS)
 
 
 def events(records, name: str) -> list[dict]:

@@ -6,12 +6,9 @@ once for the module.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+
+from .conftest import extract_texts
 
 TEXTS = {
     "outskirts": "Published 4 March 2023\n\nA drone struck a crowded cattle market on the southern outskirts of Kaya "
@@ -66,14 +63,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, dict]:
-    folder = tmp_path_factory.mktemp("texts")
-    for name, text in TEXTS.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "eventwire", "extract", str(folder)],
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr
-    recs = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
-    return {Path(r["article"]["input"]).stem: r for r in recs}
+    return extract_texts(tmp_path_factory, TEXTS)
 
 
 def first(records, name: str) -> dict:

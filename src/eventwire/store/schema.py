@@ -98,23 +98,31 @@ quotes = Table(
     Index("ix_quotes_article", "article_id"),
 )
 
+
+def _event_columns() -> list[Column]:
+    """What an event says (type, actors, place, date, fatalities): per-article events and fused ones."""
+    return [
+        Column("event_type", String(64), nullable=False),
+        Column("sub_event_type", String(96), nullable=True),
+        Column("actor1", Text, nullable=True),
+        Column("actor2", Text, nullable=True),
+        Column("assoc_actors", JSON, nullable=True),
+        Column("location", Text, nullable=True),
+        Column("lat", Float, nullable=True),
+        Column("lon", Float, nullable=True),
+        Column("country", String(2), nullable=True),
+        Column("geonameid", Integer, nullable=True),
+        Column("geo_precision", Integer, nullable=True),
+        Column("date", String(10), nullable=True),  # YYYY, YYYY-MM or YYYY-MM-DD
+        Column("date_precision", String(8), nullable=True),
+        Column("fatalities", Integer, nullable=True),  # fused events: the fused figure, by fatalities_rule
+    ]
+
+
 events = Table(
     "events", metadata,
     Column("id", String(40), primary_key=True),
-    Column("event_type", String(64), nullable=False),
-    Column("sub_event_type", String(96), nullable=True),
-    Column("actor1", Text, nullable=True),
-    Column("actor2", Text, nullable=True),
-    Column("assoc_actors", JSON, nullable=True),
-    Column("location", Text, nullable=True),
-    Column("lat", Float, nullable=True),
-    Column("lon", Float, nullable=True),
-    Column("country", String(2), nullable=True),
-    Column("geonameid", Integer, nullable=True),
-    Column("geo_precision", Integer, nullable=True),
-    Column("date", String(10), nullable=True),  # YYYY, YYYY-MM or YYYY-MM-DD
-    Column("date_precision", String(8), nullable=True),
-    Column("fatalities", Integer, nullable=True),
+    *_event_columns(),
     Column("modality", String(16), nullable=False),
     Column("attributed_to", Text, nullable=True),
     Column("confidence", Float, nullable=False),
@@ -155,20 +163,7 @@ lsh_bands = Table(
 fused_events = Table(
     "fused_events", metadata,
     Column("id", String(40), primary_key=True),  # from its members alone: the same on every run
-    Column("event_type", String(64), nullable=False),
-    Column("sub_event_type", String(96), nullable=True),
-    Column("actor1", Text, nullable=True),
-    Column("actor2", Text, nullable=True),
-    Column("assoc_actors", JSON, nullable=True),
-    Column("location", Text, nullable=True),
-    Column("lat", Float, nullable=True),
-    Column("lon", Float, nullable=True),
-    Column("country", String(2), nullable=True),
-    Column("geonameid", Integer, nullable=True),
-    Column("geo_precision", Integer, nullable=True),
-    Column("date", String(10), nullable=True),
-    Column("date_precision", String(8), nullable=True),
-    Column("fatalities", Integer, nullable=True),  # the fused figure, by fatalities_rule
+    *_event_columns(),
     Column("fatalities_min", Integer, nullable=True),
     Column("fatalities_max", Integer, nullable=True),
     Column("fatalities_rule", Text, nullable=True),  # set when the sources disagree
