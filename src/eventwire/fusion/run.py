@@ -25,7 +25,7 @@ from .compare import compare
 from .fused import FusedEvent, build
 from .reports import load_reports
 from .settings import FusionSettings, get_settings
-from .splices import jaccard, link_splices, report_keys, sentence_sketch, shingles
+from .splices import link_splices, repeats, report_keys, sentence_sketch, shingles
 from .units import Unit, units_of
 
 _FUSION_LOCK = 0x46555345  # "FUSE": PostgreSQL advisory lock key of fusion runs
@@ -182,7 +182,7 @@ def _sketch_partners(conn, reports, settings: FusionSettings) -> set[str]:
             if aid in out:
                 continue
             sh = shingles(evidence)
-            if any(r.article_id != aid and jaccard(sentence_sketch(r)[0], sh) >= settings.splice_min_jaccard
+            if any(r.article_id != aid and repeats(sentence_sketch(r)[0], sh, settings)
                    for r in by_key[key]):
                 out.add(aid)
     return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import zlib
 
+from .compare import jaccard
 from .settings import FusionSettings
 from .units import Unit
 
@@ -61,8 +62,9 @@ def report_keys(r) -> list[int]:
     return sentence_sketch(r)[1]
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def repeats(a: frozenset[str], b: frozenset[str], settings: FusionSettings) -> bool:
+    """Are two sentences (their 3-grams) one sentence repeated, lightly edited at most?"""
+    return bool(a and b) and jaccard(a, b) >= settings.splice_min_jaccard
 
 
 def _order(u: Unit) -> tuple:
@@ -96,7 +98,7 @@ def link_splices(units: list[Unit], settings: FusionSettings,
                     pair = (rid, vid)
                     same = memo.get(pair)
                     if same is None:
-                        same = memo[pair] = jaccard(sh, vsh) >= settings.splice_min_jaccard
+                        same = memo[pair] = repeats(sh, vsh, settings)
                     if same:
                         source = v
         if source is not None:
