@@ -1,4 +1,4 @@
-"""The store's commands: ingest, events, articles, show, export (the CLI's view layer).
+"""The store's commands: ingest, events, articles, show, export, serve (the CLI's view layer).
 
 Reading commands load no language model; they and ingest check the store's location
 before the database library is imported (see :mod:`eventwire.store.location`).
@@ -267,6 +267,21 @@ def cmd_fuse(args: argparse.Namespace) -> int:
 
         summary = fuse(store, full=args.full)
     print(summary.line())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
+    if args.port > 65535:
+        raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
+    import uvicorn
+
+    from .api import create_app
+
+    app = create_app(args.db)
+    print(f"eventwire: serving {_safe_url(app.state.store.url)} at http://{args.host}:{args.port}/api "
+          f"(OpenAPI: /openapi.json, docs: /docs)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
