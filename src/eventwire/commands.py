@@ -271,9 +271,9 @@ def cmd_fuse(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
     if args.port > 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
+    locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
     import uvicorn
 
     from .api import create_app

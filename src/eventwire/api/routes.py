@@ -36,7 +36,8 @@ def list_events(request: Request, q: EventQuery, limit: Limit = 100, cursor: Cur
     return {"items": items, "next_cursor": nxt}
 
 
-@router.get("/events/{id}", response_model=EventDetail, responses=responses(404, 422),
+@router.get("/events/{id}", response_model=EventDetail, response_model_exclude_unset=True,
+            responses=responses(404, 422),
             summary="A fused event with its reports and sources, or a per-article event with its sources")
 def get_event(request: Request, id: Id) -> dict:
     store = _store(request)
@@ -63,7 +64,8 @@ def list_articles(
     return {"items": items, "next_cursor": nxt}
 
 
-@router.get("/articles/{id}", response_model=ArticleDetail, responses=responses(404, 422),
+@router.get("/articles/{id}", response_model=ArticleDetail, response_model_exclude_unset=True,
+            responses=responses(404, 422),
             summary="An article with its annotations (entities, places, times, quotes) and events")
 def get_article(request: Request, id: Id) -> dict:
     rec = _store(request).article(id)
