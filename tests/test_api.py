@@ -131,6 +131,7 @@ def test_pages_neither_skip_nor_repeat_an_event(client, reports, limit):
         cursor = body["next_cursor"]
         if not cursor:
             break
+        assert pages <= len(everything), "the cursor does not move on"
     assert seen == everything
     assert pages == -(-len(everything) // limit)
 
@@ -208,6 +209,7 @@ def test_articles_newest_first_paginated_and_searchable(client):
         seen += [a["id"] for a in body["items"]]
         if not (cursor := body["next_cursor"]):
             break
+        assert len(seen) <= len(FILES), "the cursor does not move on"
     assert seen == [a["id"] for a in arts]
     hits = get(client, "/api/articles", text="Kisumu")["items"]
     assert 0 < len(hits) < len(arts)
