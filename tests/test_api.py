@@ -377,3 +377,13 @@ def test_serve_answers_over_http(client, db):
         proc.terminate()
         proc.wait(timeout=30)
     assert f"at http://127.0.0.1:{port}/api" in proc.stderr.read()
+
+
+def test_serve_on_a_port_in_use_is_one_line(db):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = cli("serve", "--db", db, "--port", str(port))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"eventwire: cannot listen on 127.0.0.1:{port}: Address already in use"
