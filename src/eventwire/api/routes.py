@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ..store import Store
@@ -16,7 +16,15 @@ from .models import Aggregates, ArticleDetail, ArticlePage, Change, EventDetail,
 from .params import Cursor, EventQuery, Limit, article_filter
 from .streaming import stream
 
-router = APIRouter(prefix="/api")
+
+def _no_nul(request: Request) -> None:
+    """A NUL character is no text any store holds (PostgreSQL and SQLite's full-text search refuse it)."""
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        if "\x00" in value:
+            raise ApiError(422, f"{name}: contains a NUL character")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(_no_nul)])
 Id = Annotated[str, Path(max_length=64, description="a fused event, per-article event or article id")]
 
 
