@@ -107,6 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     fsp = sub.add_parser("fuse", help="fuse the store's events across articles (ingest does this itself)")
     db_option(fsp)
     fsp.add_argument("--full", action="store_true", help="recompute every fused event, not only around new reports")
+    srv = sub.add_parser("serve", help="serve the store over HTTP: a read-only REST API (/api, /docs)")
+    db_option(srv)
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=opt.positive_int, default=8000, help="port to listen on (default 8000)")
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

@@ -1,4 +1,4 @@
-"""The store's commands: ingest, events, articles, show, export (the CLI's view layer).
+"""The store's commands: ingest, events, articles, show, export, serve (the CLI's view layer).
 
 Reading commands load no language model; they and ingest check the store's location
 before the database library is imported (see :mod:`eventwire.store.location`).
@@ -267,6 +267,31 @@ def cmd_fuse(args: argparse.Namespace) -> int:
 
         summary = fuse(store, full=args.full)
     print(summary.line())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.port > 65535:
+        raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
+    locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
+    import socket
+
+    import uvicorn
+
+    from .api import create_app
+
+    app = create_app(args.db)
+    # Bound here, so a port in use or a bad address is one line (uvicorn would log it and exit 3).
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        sock.close()
+        raise EventwireError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    print(f"eventwire: serving {_safe_url(app.state.store.url)} at http://{args.host}:{args.port}/api "
+          f"(OpenAPI: /openapi.json, docs: /docs)", file=sys.stderr)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
 
 

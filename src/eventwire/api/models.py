@@ -1,0 +1,141 @@
+"""Response models: the records the CLI prints as JSON, described for the OpenAPI schema."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Location(BaseModel):
+    name: str | None
+    lat: float
+    lon: float
+    country: str | None
+    geonameid: int | None
+    precision: int | None
+
+
+class Event(BaseModel):
+    """A fused event (``fused`` true: one per real-world event) or a per-article event (a report)."""
+
+    id: str
+    event_type: str
+    sub_event_type: str | None
+    actor1: str | None
+    actor2: str | None
+    assoc_actors: list[str]
+    location: Location | None
+    date: str | None
+    date_precision: str | None
+    fatalities: int | None
+    modality: str
+    attributed_to: str | None
+    confidence: float
+    fused: bool = False
+    # fused events only
+    fatalities_range: list[int] | None = None
+    fatalities_rule: str | None = None
+    contested: bool | None = None
+    articles: int | None = None
+    sources_independent: int | None = None
+    outlets: list[str] | None = None
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    article_id: str
+    site: str | None
+    title: str | None
+    url: str | None
+    published: str | None
+    duplicate_of: str | None
+    evidence: str | None
+
+
+class EventDetail(Event):
+    """An event with its sources; a fused event also with each report, copy and source's figure."""
+
+    model_config = ConfigDict(extra="allow")
+    sources: list[Source]
+    actor_kinds: dict[str, str]
+    fused_into: str | None = None  # per-article events: the fused event holding it
+    reports: list[dict] | None = None
+    copies: list[dict] | None = None
+    fatalities_by_source: list[dict] | None = None
+
+
+class EventPage(BaseModel):
+    items: list[Event]
+    next_cursor: str | None
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    title: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    duplicate_of: str | None
+    input: str | None
+    case_label: str | None
+    site: str | None
+
+
+class ArticlePage(BaseModel):
+    items: list[ArticleSummary]
+    next_cursor: str | None
+
+
+class Article(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    input: str | None
+    url: str | None
+    site: str | None
+    title: str | None
+    language: str | None
+    text: str | None
+    duplicate_of: str | None
+    similarity: float | None
+    published: str | None
+    retrieved: str | None
+
+
+class ArticleDetail(BaseModel):
+    """An article with its annotations and events, as ``eventwire show ARTICLE_ID`` prints it."""
+
+    article: Article
+    entities: list[dict]
+    places: list[dict]
+    times: list[dict]
+    quotes: list[dict]
+    events: list[EventDetail]
+    case_label: str | None
+
+
+class Bucket(BaseModel):
+    period: str  # the day, or the first day of the week (Monday) or month
+    group: str | None  # None: events without that attribute
+    count: int
+
+
+class Aggregates(BaseModel):
+    by: str
+    group: str
+    fused: bool
+    buckets: list[Bucket]
+    undated: int  # matching events whose date is missing or coarser than the bucket
+
+
+class TypeChange(BaseModel):
+    event_type: str
+    latest: int
+    mean_4_weeks: float
+    mean_52_weeks: float
+    change_4_weeks: float | None  # latest / mean - 1; None when the mean is 0
+    change_52_weeks: float | None
+
+
+class Change(BaseModel):
+    week: str | None  # Monday of the latest week with an event; None when nothing matches
+    fused: bool
+    types: list[TypeChange]

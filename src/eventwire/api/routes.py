@@ -1,0 +1,137 @@
+"""The read endpoints: events, articles, aggregates and exports (sync: FastAPI runs them in its threadpool)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
+
+from ..store import Store
+from ..store.query import find_articles, find_events, find_fused_events
+from . import aggregates
+from .cursor import page
+from .errors import ApiError, responses
+from .models import Aggregates, ArticleDetail, ArticlePage, Change, EventDetail, EventPage
+from .params import Cursor, EventQuery, Limit, article_filter
+from .streaming import stream
+
+
+def _no_nul(request: Request) -> None:
+    """A NUL character is no text any store holds (PostgreSQL and SQLite's full-text search refuse it)."""
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        if "\x00" in value:
+            raise ApiError(422, f"{name}: contains a NUL character")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(_no_nul)])
+Id = Annotated[str, Path(max_length=64, description="a fused event, per-article event or article id")]
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _events(store: Store, q: EventQuery):
+    f = q.to_filter()
+    return find_events(store, f) if q.reports else find_fused_events(store, f)
+
+
+@router.get("/events", response_model=EventPage, responses=responses(400, 422),
+            summary="Events matching the filters, newest first (fused events; reports=true: per article)")
+def list_events(request: Request, q: EventQuery, limit: Limit = 100, cursor: Cursor = None) -> dict:
+    items, nxt = page(_events(_store(request), q), cursor, limit)
+    return {"items": items, "next_cursor": nxt}
+
+
+@router.get("/events/{id}", response_model=EventDetail, response_model_exclude_unset=True,
+            responses=responses(404, 422),
+            summary="A fused event with its reports and sources, or a per-article event with its sources")
+def get_event(request: Request, id: Id) -> dict:
+    store = _store(request)
+    ev = store.fused_event(id) or store.event(id)
+    if ev is None:
+        raise ApiError(404, f"no event with id {id}")
+    return ev
+
+
+@router.get("/articles", response_model=ArticlePage, responses=responses(400, 422),
+            summary="Articles, newest first")
+def list_articles(
+    request: Request,
+    since: Annotated[str | None, Query(description="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, Query(description="published up to this date, inclusive")] = None,
+    site: Annotated[str | None, Query(description="site name (substring)")] = None,
+    text: Annotated[str | None, Query(description="full-text search")] = None,
+    duplicates: Annotated[bool | None, Query(description="true: only near-duplicate copies; false: only "
+                                                          "originals")] = None,
+    limit: Limit = 100, cursor: Cursor = None,
+) -> dict:
+    f = article_filter(since, until, site, text, duplicates)
+    items, nxt = page(find_articles(_store(request), f), cursor, limit, key="published")
+    return {"items": items, "next_cursor": nxt}
+
+
+@router.get("/articles/{id}", response_model=ArticleDetail, response_model_exclude_unset=True,
+            responses=responses(404, 422),
+            summary="An article with its annotations (entities, places, times, quotes) and events")
+def get_article(request: Request, id: Id) -> dict:
+    rec = _store(request).article(id)
+    if rec is None:
+        raise ApiError(404, f"no article with id {id}")
+    return rec
+
+
+@router.get("/aggregates", response_model=Aggregates, responses=responses(422),
+            summary="Counts of matching events by day, week or month and by a group")
+def get_aggregates(request: Request, q: EventQuery,
+                   by: Annotated[Literal["day", "week", "month"], Query()] = "week",
+                   group: Annotated[Literal["event_type", "country", "admin1", "actor"], Query()] = "event_type",
+                   ) -> dict:
+    buckets, undated = aggregates.count(_events(_store(request), q), by, group)
+    return {"by": by, "group": group, "fused": not q.reports, "buckets": buckets, "undated": undated}
+
+
+@router.get("/aggregates/change", response_model=Change, responses=responses(422),
+            summary="Per event type: the latest week against the mean of the 4 and the 52 weeks before")
+def get_change(request: Request, q: EventQuery) -> dict:
+    week, types = aggregates.change(_events(_store(request), q))
+    return {"week": week, "fused": not q.reports, "types": types}
+
+
+def _export(request: Request, q: EventQuery, limit: int | None, write, media: str, name: str) -> StreamingResponse:
+    store = _store(request)
+    f = q.to_filter()  # a bad value is a 422 before the download starts
+    f.limit = limit
+
+    def full_events():
+        found = find_events(store, f) if q.reports else find_fused_events(store, f)
+        for ev in found:
+            yield store.event(ev["id"]) if q.reports else store.fused_event(ev["id"])
+
+    return StreamingResponse(stream(lambda out: write(full_events(), out)), media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+ExportLimit = Annotated[int | None, Query(ge=1, description="at most this many events")]
+_CSV = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "ACLED-style CSV"}}
+_GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}},
+                  "description": "a GeoJSON FeatureCollection"}}
+
+
+@router.get("/export.csv", response_class=StreamingResponse, responses={**_CSV, **responses(422)},
+            summary="Matching events as ACLED's CSV columns (plus eventwire's unless acled_only)")
+def export_csv(request: Request, q: EventQuery, limit: ExportLimit = None,
+               acled_only: Annotated[bool, Query(description="only ACLED's 31 columns")] = False):
+    from ..export import write_csv
+
+    return _export(request, q, limit, lambda evs, out: write_csv(evs, out, extra=not acled_only),
+                   "text/csv; charset=utf-8", "eventwire-events.csv")
+
+
+@router.get("/export.geojson", response_class=StreamingResponse, responses={**_GEOJSON, **responses(422)},
+            summary="Matching events with a location as GeoJSON points")
+def export_geojson(request: Request, q: EventQuery, limit: ExportLimit = None):
+    from ..export import write_geojson
+
+    return _export(request, q, limit, write_geojson, "application/geo+json", "eventwire-events.geojson")
