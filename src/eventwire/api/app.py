@@ -57,4 +57,8 @@ def create_app(db: str | None) -> FastAPI:
     from .routes import router
 
     app.include_router(router)
+
+    from ..dashboard.pages import mount
+
+    mount(app)
     return app
