@@ -107,10 +107,19 @@ def _parser() -> argparse.ArgumentParser:
     fsp = sub.add_parser("fuse", help="fuse the store's events across articles (ingest does this itself)")
     db_option(fsp)
     fsp.add_argument("--full", action="store_true", help="recompute every fused event, not only around new reports")
-    srv = sub.add_parser("serve", help="serve the store over HTTP: a read-only REST API (/api, /docs)")
+    srv = sub.add_parser("serve", help="serve the store over HTTP: a REST API (/api, /docs); with a token, "
+                                       "uploads for ingestion too")
     db_option(srv)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=opt.positive_int, default=8000, help="port to listen on (default 8000)")
+    srv.add_argument("--token", help="enable the write endpoints (POST /api/articles, /api/warc) for requests "
+                                     "with 'Authorization: Bearer TOKEN' (default: $EVENTWIRE_API_TOKEN; prefer it, "
+                                     "a command line is visible to other users); without one they answer 403")
+    srv.add_argument("--max-upload-mb", type=opt.positive_float, default=50.0,
+                     help="refuse larger uploads (default 50 MB; an article is also held to --max-mb)")
+    srv.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None,
+                     help="spaCy pipeline for uploads")
+    limits(srv)
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

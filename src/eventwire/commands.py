@@ -273,6 +273,8 @@ def cmd_fuse(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.port > 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
+    token = _token(args.token if args.token is not None else os.environ.get("EVENTWIRE_API_TOKEN"),
+                   "--token" if args.token is not None else "EVENTWIRE_API_TOKEN")
     locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
     import socket
 
@@ -280,7 +282,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .api import create_app
 
-    app = create_app(args.db)
+    settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
+                        stage_seconds=args.stage_seconds)
+    app = create_app(args.db, token=token, max_upload_bytes=int(args.max_upload_mb * 1_000_000), settings=settings)
     # Bound here, so a port in use or a bad address is one line (uvicorn would log it and exit 3).
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -291,8 +295,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise EventwireError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     print(f"eventwire: serving {_safe_url(app.state.store.url)} at http://{args.host}:{args.port}/api "
           f"(OpenAPI: /openapi.json, docs: /docs)", file=sys.stderr)
+    print("eventwire: write endpoints " + ("enabled for requests bearing the token (uploads up to "
+                                           f"{args.max_upload_mb:g} MB)" if token else
+                                           "disabled (start with --token or $EVENTWIRE_API_TOKEN to enable them)"),
+          file=sys.stderr)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
+
+
+MIN_TOKEN_CHARS = 16
+
+
+def _token(value: str | None, where: str) -> str | None:
+    """The write token, if any; a short or unsendable one is a usage error (it is never printed)."""
+    if value is None or value == "":
+        return None
+    if len(value) < MIN_TOKEN_CHARS:
+        raise UsageError(f"{where}: use a token of at least {MIN_TOKEN_CHARS} characters "
+                         f"(e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
+    if not all(33 <= ord(c) <= 126 for c in value):
+        raise UsageError(f"{where}: a token is printable ASCII without spaces (it is sent in an HTTP header)")
+    return value
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

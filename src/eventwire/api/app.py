@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..config import Settings
 from .errors import ApiError
 
 
@@ -23,24 +24,36 @@ def _one_line(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(db: str | None) -> FastAPI:
+DEFAULT_MAX_UPLOAD_BYTES = 50_000_000
+
+
+def create_app(db: str | None, token: str | None = None, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+               settings: Settings | None = None) -> FastAPI:
     """The API over the store at ``db`` (SQLite path or postgresql:// URL); it must exist (nothing is created).
 
     Opening it checks the store's location and schema now, so a bad ``db`` fails here, not at the first request.
+    The write endpoints (uploads for ingestion) answer only with ``token`` set, and only to requests bearing it;
+    ``settings`` are the ingestion's (default: those of ``eventwire ingest``).
     """
     from ..commands import _open_store
+    from .jobs import JobRunner, describe
 
     store = _open_store(db, create=False)
+    jobs = JobRunner(store, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        describe(jobs.shutdown())  # say what had not finished; the store closes after the worker stopped
         store.close()
 
     app = FastAPI(title="eventwire", version=__version__, lifespan=lifespan,
                   description="Sourced, geocoded ACLED-style events read from news articles: the store that "
                               "`eventwire ingest` fills, with the filters of `eventwire events`.")
     app.state.store = store
+    app.state.jobs = jobs
+    app.state.write_token = token or None
+    app.state.max_upload_bytes = max_upload_bytes
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -57,6 +70,10 @@ def create_app(db: str | None) -> FastAPI:
     from .routes import router
 
     app.include_router(router)
+
+    from .write_routes import router as write_router
+
+    app.include_router(write_router)
 
     from ..dashboard.pages import mount
 

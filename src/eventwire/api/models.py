@@ -139,3 +139,58 @@ class Change(BaseModel):
     week: str | None  # Monday of the latest week with an event; None when nothing matches
     fused: bool
     types: list[TypeChange]
+
+
+# ---- write endpoints: ingestion jobs (issue 11) -------------------------------------------------
+
+
+class JobAccepted(BaseModel):
+    """The answer to an upload (202): the job to poll at ``url``."""
+
+    job: str
+    status: str  # "queued"
+    url: str
+
+
+class JobCounts(BaseModel):
+    inputs: int  # articles, or WARC records, read so far
+    new: int  # new original articles, annotated and stored
+    duplicates: int  # new near-duplicate copies, linked to their original
+    already: int  # in the store before this job
+    skipped: int  # expected skips (WARC requests, non-HTML records, over a limit...)
+    failed: int  # unreadable inputs (see messages)
+    events: int  # events read from the new articles
+
+
+class JobArticle(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str  # GET /api/articles/{id}
+    outcome: str  # "new", "duplicate" (duplicate_of says of what) or "already"
+    events: int | None = None
+    duplicate_of: str | None = None
+    similarity: float | None = None
+
+
+class Job(BaseModel):
+    """An ingestion job: queued, running, then done or failed (``error`` says why, in one line)."""
+
+    job: str
+    status: str  # queued, running, done, failed
+    url: str
+    kind: str  # article or warc
+    name: str
+    size_bytes: int
+    submitted: str
+    started: str | None
+    finished: str | None
+    counts: JobCounts
+    skipped: dict[str, int]  # skips by reason
+    articles: list[JobArticle]
+    messages: list[str]  # one line per unreadable or skipped input (the first 50)
+    messages_left_out: int
+    fusion: str | None  # the fusion run that ended the job
+    error: str | None
+
+
+class JobList(BaseModel):
+    items: list[Job]
