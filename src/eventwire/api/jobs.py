@@ -247,6 +247,7 @@ class JobRunner:
                     stopped = True
                     break
                 job.counts["inputs"] += 1
+                ingester.current = raw.name
                 with _lines_about(job):
                     try:
                         ingester.ingest_one(raw, summary)
@@ -362,6 +363,8 @@ def _recording_ingester(store: Store, settings: Settings):
 
     class Recording(Ingester):
         job: Job | None = None
+        current = ""  # the input in hand
+
 
         def record(self, article_id: str, outcome: str, **more) -> None:
             if self.job is not None:
@@ -372,6 +375,9 @@ def _recording_ingester(store: Store, settings: Settings):
             super().store_original(doc, sig, summary)
             if summary.stored > before[0]:
                 self.record(doc.article.id, "new", events=len(doc.events))
+                lang = doc.article.language
+                if lang and lang not in self.settings.languages and self.job is not None:
+                    self.job.note(f"{self.current}: language '{lang}' is not supported: stored without events")
             elif summary.duplicates > before[1]:
                 self.record(doc.article.id, "duplicate")  # its original was stored while it was annotated
             else:

@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
+from ..reading.decode import declared_charset, looks_binary
+from ..warc import looks_like_warc
 from .errors import ApiError, responses
 from .jobs import Job, QueueFull
 from .models import Job as JobOut
@@ -156,9 +158,6 @@ async def submit_article(
 
 async def _check_article(up: Upload, media: str, charset: str | None) -> None:
     """415/422 for what is no article's text; a declared charset other than UTF-8 is decoded here."""
-    from ..reading.decode import declared_charset, looks_binary
-    from ..warc import looks_like_warc
-
     if looks_like_warc(up.head):
         raise ApiError(415, "this is a WARC archive: POST it to /api/warc")
     if up.head.startswith(b"\x1f\x8b"):
@@ -193,8 +192,6 @@ async def submit_warc(request: Request, name: Name = None) -> JSONResponse:
     job_id = runner.new_id()
     limit = request.app.state.max_upload_bytes
     up = await receive(request, runner.spool_path(job_id), limit, "WARC file")
-    from ..warc import looks_like_warc
-
     if not looks_like_warc(up.head):
         up.path.unlink(missing_ok=True)
         raise ApiError(422, "not a WARC file: it does not start with a WARC record ('WARC/1.0', plain or gzipped)")
