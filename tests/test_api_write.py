@@ -315,6 +315,10 @@ def test_a_missing_or_wrong_token_is_refused(small, method, path, headers, says)
     ("/api/articles", b"Some text.", {"Content-Type": "text/plain"}, {"name": "a\x00b"}, 422,
      "name: contains a control character"),
     ("/api/articles", b"Some text.", {"Content-Type": "text/plain"}, {"name": "x" * 301}, 422, "name:"),
+    ("/api/articles", b"Some text.", {"Content-Type": "text/plain"}, {"title": "a\nb"}, 422,
+     "title: contains a control character"),
+    ("/api/warc", WARC.read_bytes()[:4096], {"Content-Type": "application/warc"}, {"name": "a\tb"}, 422,
+     "name: contains a control character"),
     ("/api/articles", b"x" * 5_001, {"Content-Type": "text/plain"}, {}, 413,
      "article of 0.005001 MB is over the 0.005 MB limit"),
     ("/api/warc", WARC.read_bytes()[:4096], {}, {}, 415, "no Content-Type: send the WARC file as application/warc"),
@@ -513,6 +517,14 @@ def test_a_100_mb_upload_is_refused_without_holding_it_in_memory(served):
           f"(+{growth / 1e6:.1f} MB); {sent / 1e6:.1f} MB sent before the 413")
     assert growth < 20_000_000
     assert _spooled(served.tmp) == []  # the 50 MB written to disk were removed
+
+
+def test_a_100_mb_body_that_is_no_warc_is_refused_at_its_first_bytes(served):
+    chunk = b"a" * (1 << 20)
+    status, body, sent = served.request("POST", "/api/warc", WARC_TYPE, (chunk for _ in range(100)), chunked=True)
+    assert status == 422 and body["error"].startswith("not a WARC file")
+    assert sent < 20 * len(chunk)  # what the sockets' buffers took before the answer came, not the 100 MB
+    assert _spooled(served.tmp) == []
 
 
 def test_a_declared_100_mb_upload_is_refused_before_any_of_it_is_read(served):

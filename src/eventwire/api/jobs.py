@@ -205,9 +205,9 @@ class JobRunner:
                 job.status, job.started = RUNNING, _now()
             try:
                 self._run(job)
-            except Exception as exc:  # the worker must outlive any one job
+            except Exception as exc:  # the worker must outlive any one job (the traceback goes to the log)
                 log.exception("job %s failed", job.id)
-                job.error = _first_line(exc)
+                job.error = f"internal error ({type(exc).__name__}: {_first_line(exc)})"
                 job.status = FAILED
             finally:
                 job.finished = _now()
@@ -308,7 +308,7 @@ def _is_store_error(exc: Exception) -> bool:
 
 
 def _first_line(exc: BaseException) -> str:
-    s = str(exc).strip()
+    s = str(getattr(exc, "orig", None) or exc).strip()
     return s.splitlines()[0] if s else type(exc).__name__
 
 

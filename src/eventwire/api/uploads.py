@@ -7,6 +7,7 @@ file is removed and the rest of the body is never read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,16 @@ def check_length(request: Request, limit: int, what: str) -> None:
         raise ApiError(413, f"{what} of {megabytes(int(declared))} is over the {megabytes(limit)} limit")
 
 
-async def receive(request: Request, path: Path, limit: int, what: str) -> Upload:
+async def receive(request: Request, path: Path, limit: int, what: str,
+                  check_head: Callable[[bytes], None] | None = None) -> Upload:
     """Write the body to ``path`` (created here, removed again on any refusal); 413 past ``limit`` bytes,
-    400 when it is empty or the client goes away."""
+    400 when it is empty or the client goes away.
+
+    ``check_head`` sees the first HEAD_BYTES bytes (all of a shorter body) as soon as they are in, and
+    raises ApiError for a body that is not what the endpoint takes: the rest of it is then never read.
+    """
     check_length(request, limit, what)
-    size, head, pending, pending_bytes = 0, b"", [], 0
+    size, head, pending, pending_bytes, checked = 0, b"", [], 0, check_head is None
     fh = await to_thread.run_sync(lambda: open(path, "xb"))
     try:
         try:
@@ -57,6 +63,9 @@ async def receive(request: Request, path: Path, limit: int, what: str) -> Upload
                     raise ApiError(413, f"{what} is over the {megabytes(limit)} limit")
                 if len(head) < HEAD_BYTES:
                     head += chunk[: HEAD_BYTES - len(head)]
+                    if len(head) == HEAD_BYTES and not checked:
+                        check_head(head)
+                        checked = True
                 pending.append(chunk)
                 pending_bytes += len(chunk)
                 if pending_bytes >= _WRITE_BYTES:
@@ -69,6 +78,8 @@ async def receive(request: Request, path: Path, limit: int, what: str) -> Upload
         await to_thread.run_sync(fh.close)
         if size == 0:
             raise ApiError(400, f"the {what} is empty")
+        if not checked:
+            check_head(head)
     except BaseException:
         fh.close()
         path.unlink(missing_ok=True)

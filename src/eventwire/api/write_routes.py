@@ -146,7 +146,7 @@ async def submit_article(
     runner = _runner(request)
     limit = min(request.app.state.max_upload_bytes, runner.settings.max_bytes)
     job_id = runner.new_id()
-    up = await receive(request, runner.spool_path(job_id), limit, "article")
+    up = await receive(request, runner.spool_path(job_id), limit, "article", lambda head: _article_head(head, media))
     try:
         await _check_article(up, media, charset)
     except BaseException:
@@ -156,16 +156,20 @@ async def submit_article(
                                   is_html=ARTICLE_TYPES[media]))
 
 
-async def _check_article(up: Upload, media: str, charset: str | None) -> None:
-    """415/422 for what is no article's text; a declared charset other than UTF-8 is decoded here."""
-    if looks_like_warc(up.head):
+def _article_head(head: bytes, media: str) -> None:
+    """415/422 for a body that is no article's text, from its first bytes (the rest is then not read)."""
+    if looks_like_warc(head):
         raise ApiError(415, "this is a WARC archive: POST it to /api/warc")
-    if up.head.startswith(b"\x1f\x8b"):
+    if head.startswith(b"\x1f\x8b"):
         raise ApiError(415, "the body is gzip-compressed: send the article's text or HTML uncompressed")
+    if looks_binary(head):
+        raise ApiError(422, f"the body is binary, not text or HTML (Content-Type {media})")
+
+
+async def _check_article(up: Upload, media: str, charset: str | None) -> None:
+    """400 for a blank article; a declared charset other than UTF-8 is decoded here."""
     if up.size <= HEAD_BYTES and not up.head.strip():
         raise ApiError(400, "the article is empty")
-    if looks_binary(up.head):
-        raise ApiError(422, f"the body is binary, not text or HTML (Content-Type {media})")
     if charset and charset not in ("utf-8", "ascii") and (media == "text/plain" or not declared_charset(up.head)):
         # The reader knows a page's own <meta charset> but not the HTTP header's: give it UTF-8.
         await to_thread.run_sync(_to_utf8, up, charset)
@@ -191,11 +195,13 @@ async def submit_warc(request: Request, name: Name = None) -> JSONResponse:
     runner = _runner(request)
     job_id = runner.new_id()
     limit = request.app.state.max_upload_bytes
-    up = await receive(request, runner.spool_path(job_id), limit, "WARC file")
-    if not looks_like_warc(up.head):
-        up.path.unlink(missing_ok=True)
-        raise ApiError(422, "not a WARC file: it does not start with a WARC record ('WARC/1.0', plain or gzipped)")
+    up = await receive(request, runner.spool_path(job_id), limit, "WARC file", _warc_head)
     return _accepted(request, Job(job_id, "warc", name, up.path, up.size))
+
+
+def _warc_head(head: bytes) -> None:
+    if not looks_like_warc(head):
+        raise ApiError(422, "not a WARC file: it does not start with a WARC record ('WARC/1.0', plain or gzipped)")
 
 
 @router.get("/jobs", response_model=JobList, responses=responses(401, 403, 422),
