@@ -91,9 +91,12 @@ class QueueFull(Exception):
 
 
 class JobRunner:
-    """The job registry and its worker thread (started by the first job, stopped by ``shutdown``)."""
+    """The job registry and its worker thread (started by the first job, stopped by ``shutdown``).
 
-    def __init__(self, store: Store, settings: Settings | None = None, max_queued: int = 100,
+    At most ``max_queued`` jobs wait (uploads beyond get a 503): their uploads are on disk meanwhile.
+    """
+
+    def __init__(self, store: Store, settings: Settings | None = None, max_queued: int = 20,
                  spool_dir: str | None = None) -> None:
         self.store = store
         self._settings = settings
