@@ -558,6 +558,21 @@ def test_serve_takes_the_token_from_the_environment_and_never_prints_it(served):
     assert served.request("GET", "/api/jobs", AUTH)[:2] == (200, {"items": []})
 
 
+def test_an_article_uploaded_to_serve_is_ingested_and_served(served):
+    data = RAQQA.read_bytes()
+    status, job, _ = served.request("POST", "/api/articles?name=raqqa.txt", {**TEXT, "Content-Length": str(len(data))},
+                                    [data])
+    assert status == 202, job
+    deadline = time.monotonic() + 600
+    while (done := served.request("GET", job["url"], AUTH)[1])["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    assert done["status"] == "done" and done["counts"]["new"] == 1 and done["counts"]["events"] > 0
+    status, rec, _ = served.request("GET", f"/api/articles/{done['articles'][0]['id']}", {})  # reading: no token
+    assert status == 200 and rec["article"]["input"] == "raqqa.txt" and len(rec["events"]) == done["counts"]["events"]
+    assert _spooled(served.tmp) == []  # the upload is gone once its job is done
+
+
 def test_serve_says_what_was_not_finished_when_it_stops(tmp_path):
     db = _empty_store(str(tmp_path / "events.db"))
     server = _start(db, tmp_path, "--token", TOKEN)
