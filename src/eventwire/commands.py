@@ -299,6 +299,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                            f"{args.max_upload_mb:g} MB)" if token else
                                            "disabled (start with --token or $EVENTWIRE_API_TOKEN to enable them)"),
           file=sys.stderr)
+    if token and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("eventwire: warning: the token travels in clear over plain HTTP: put a TLS proxy in front of a server "
+              "others can reach", file=sys.stderr)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
 
