@@ -70,28 +70,28 @@ export function plural(n, one, many = one + "s") {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Text around [start, end) of ``text`` within its paragraph: up to ``span`` characters each side, cut at
- * sentence ends where there are some, else at word ends. */
-export function context(text, start, end, span = 220) {
-  let a = Math.max(0, start - span, text.lastIndexOf("\n", start - 1) + 1);
-  const nl = text.indexOf("\n", end);
-  let b = Math.min(text.length, end + span, nl < 0 ? text.length : nl);
-  const head = text.slice(a, start);
-  if (a > 0 && text[a - 1] !== "\n") {
-    const m = head.match(/[.!?]["”’]?\s+(?=\S)/);
-    if (m) a += m.index + m[0].length;
-    else a += head.indexOf(" ") + 1;
+/** The sentence before [start, end) of ``text`` and the one after it (the rest of its own sentence when it
+ * stops inside one), looking at most ``span`` characters each way; paragraph breaks become line breaks. */
+export function context(text, start, end, span = 300) {
+  const from = Math.max(0, start - span);
+  const starts = from === 0 ? [0] : [];  // where sentences begin, up to the evidence
+  for (const m of text.slice(from, start).matchAll(/[.!?]["”’)]?\s+|\n\s*/g)) starts.push(from + m.index + m[0].length);
+  let a;
+  let cutStart = false;
+  if (starts.length >= 2) a = starts[starts.length - 2];
+  else if (starts.length === 1) a = starts[0];
+  else {
+    a = from + Math.max(0, text.slice(from, start).indexOf(" ") + 1);
+    cutStart = true;
   }
-  const tail = text.slice(end, b);
-  if (b < text.length && text[b] !== "\n") {
-    const m = tail.match(/^[\s\S]*?[.!?]["”’]?(?=\s|$)/);
-    if (m) b = end + m[0].length;
-    else b = end + Math.max(0, tail.lastIndexOf(" "));
-  }
-  return {
-    before: text.slice(a, start), after: text.slice(end, b),
-    cutStart: a > 0 && text[a - 1] !== "\n", cutEnd: b < text.length && text[b] !== "\n",
-  };
+  const to = Math.min(text.length, end + span);
+  const tail = text.slice(end, to);
+  const m = tail.match(/\S[\s\S]*?[.!?]["”’)]?(?=\s|$)/);
+  let b = to;
+  if (m) b = end + m.index + m[0].length;
+  else if (to < text.length) b = end + Math.max(0, tail.lastIndexOf(" "));
+  const tidy = (x) => x.replace(/\s*\n\s*/g, "\n");
+  return { before: tidy(text.slice(a, start)), after: tidy(text.slice(end, b)), cutStart, cutEnd: !m && b < text.length };
 }
 
 /** Put the page's state where the tests and screen readers can see it has finished loading. */
