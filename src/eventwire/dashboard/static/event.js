@@ -253,7 +253,7 @@ async function load() {
   const overview = el("section", { class: "overview card", "aria-label": "the event's facts" }, facts(ev, groups.length), mapBox);
   const reportSection = el("section", { "aria-labelledby": "h-reports" },
     el("h2", { id: "h-reports" }, `Reports (${groups.length})`),
-    el("p", { class: "small muted" }, "Each article's sentence, highlighted in its paragraph; open the article to read it whole."),
+    el("p", { class: "small muted" }, "Each article's sentence, highlighted among the sentences around it; open the article to read it whole."),
     groups.map((rs, i) => articleCard(rs, texts, names, i + 1)));
   main.replaceChildren(top, overview, denials(ev, reports, names, texts) || "",
     fatalitiesTable(ev, reports, names) || "", reportSection, mergeReasons(ev, reports, names) || "");
