@@ -82,6 +82,14 @@ def test_a_contested_event_shows_its_denials(page, server):
     page.wait_for_selector(READY)
     assert page.locator(".badge-contested").first.is_visible()
     assert page.locator(".denial mark.evidence").all_inner_texts() == denied and denied
+    # A report's link opens its article at that report's sentence, highlighted and in view.
+    lead = next(r for r in ev["reports"] if r["lead"] and r["modality"] == "denied")
+    page.locator(f".report-card a.title[href$='#event-{lead['event_id']}']").click()
+    page.wait_for_url(re.compile(rf"/articles/{lead['article_id']}#event-"))
+    page.wait_for_selector(READY)
+    flashed = page.locator("mark.hl-event.flash")
+    assert "".join(flashed.all_text_contents()) == lead["evidence"]
+    assert flashed.first.is_visible() and flashed.first.evaluate("m => m === document.activeElement")
 
 
 def _article_with_quotes(server) -> dict:
