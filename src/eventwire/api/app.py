@@ -54,13 +54,14 @@ def create_app(db: str | None) -> FastAPI:
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"error": _one_line(exc)}, status_code=422)
 
-    from .catalog import router as catalog
     from .routes import router
 
     app.include_router(router)
-    app.include_router(catalog)
 
     from ..dashboard.pages import mount
 
     mount(app)
+    from .catalog import router as catalog  # actors, places and the news list, for the dashboard's pages
+
+    app.include_router(catalog)
     return app

@@ -112,35 +112,6 @@ class ArticleDetail(BaseModel):
     case_label: str | None
 
 
-class Bucket(BaseModel):
-    period: str  # the day, or the first day of the week (Monday) or month
-    group: str | None  # None: events without that attribute
-    count: int
-
-
-class Aggregates(BaseModel):
-    by: str
-    group: str
-    fused: bool
-    buckets: list[Bucket]
-    undated: int  # matching events whose date is missing or coarser than the bucket
-
-
-class TypeChange(BaseModel):
-    event_type: str
-    latest: int
-    mean_4_weeks: float
-    mean_52_weeks: float
-    change_4_weeks: float | None  # latest / mean - 1; None when the mean is 0
-    change_52_weeks: float | None
-
-
-class Change(BaseModel):
-    week: str | None  # Monday of the latest week with an event; None when nothing matches
-    fused: bool
-    types: list[TypeChange]
-
-
 # ---- catalog.py: actors, places, news --------------------------------------------------------------------
 
 
@@ -202,3 +173,32 @@ class NewsItem(ArticleSummary):
 class NewsPage(BaseModel):
     items: list[NewsItem]
     next_cursor: str | None
+
+
+class Bucket(BaseModel):
+    period: str  # the day, or the first day of the week (Monday) or month
+    group: str | None  # None: events without that attribute
+    count: int
+
+
+class Aggregates(BaseModel):
+    by: str
+    group: str
+    fused: bool
+    buckets: list[Bucket]
+    undated: int  # matching events whose date is missing or coarser than the bucket
+
+
+class TypeChange(BaseModel):
+    event_type: str
+    latest: int
+    mean_4_weeks: float
+    mean_52_weeks: float
+    change_4_weeks: float | None  # latest / mean - 1; None when the mean is 0
+    change_52_weeks: float | None
+
+
+class Change(BaseModel):
+    week: str | None  # Monday of the latest week with an event; None when nothing matches
+    fused: bool
+    types: list[TypeChange]
