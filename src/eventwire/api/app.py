@@ -78,4 +78,7 @@ def create_app(db: str | None, token: str | None = None, max_upload_bytes: int =
     from ..dashboard.pages import mount
 
     mount(app)
+    from .catalog import router as catalog  # actors, places and the news list, for the dashboard's pages
+
+    app.include_router(catalog)
     return app

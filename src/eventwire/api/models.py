@@ -112,6 +112,69 @@ class ArticleDetail(BaseModel):
     case_label: str | None
 
 
+# ---- catalog.py: actors, places, news --------------------------------------------------------------------
+
+
+class ActorSummary(BaseModel):
+    name: str  # canonical name: also the actor's id in /api/actors/{name}
+    kind: str | None  # the entity kind most of its mentions carry; None when only events name it
+    kinds: dict[str, int]  # mentions per kind
+    mentions: int
+    articles: int  # articles mentioning it
+    events: int  # fused events with it as actor1 or actor2
+
+
+class ActorPage(BaseModel):
+    items: list[ActorSummary]
+    next_cursor: str | None
+
+
+class Alias(BaseModel):
+    text: str  # as an article wrote it
+    mentions: int
+
+
+class ActorDetail(ActorSummary):
+    aliases: list[Alias]
+    recent_events: list[Event]  # the newest fused events naming it (at most 50; ``events`` counts all)
+    recent_articles: list[ArticleSummary]  # the newest articles mentioning it (at most 50)
+
+
+class PlaceSummary(BaseModel):
+    geonameid: int
+    name: str | None
+    country: str | None
+    admin1: str | None
+    lat: float
+    lon: float
+    feature: str | None
+    mentions: int  # times articles name it
+    articles: int
+    events: int  # fused events located there
+
+
+class PlacePage(BaseModel):
+    items: list[PlaceSummary]
+    next_cursor: str | None
+
+
+class PlaceDetail(PlaceSummary):
+    spellings: list[Alias]
+    recent_events: list[Event]
+    recent_articles: list[ArticleSummary]
+
+
+class NewsItem(ArticleSummary):
+    excerpt: str | None  # the body's first 300 characters
+    reports: int  # per-article events read from it
+    events: int  # fused events it reports
+
+
+class NewsPage(BaseModel):
+    items: list[NewsItem]
+    next_cursor: str | None
+
+
 class Bucket(BaseModel):
     period: str  # the day, or the first day of the week (Monday) or month
     group: str | None  # None: events without that attribute
