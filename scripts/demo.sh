@@ -7,3 +7,5 @@ bash scripts/setup.sh
 echo
 echo "First events:"
 .venv/bin/eventwire events --limit 10
+echo
+echo "Dashboard and REST API: .venv/bin/eventwire serve, then open http://127.0.0.1:8000/ (Ctrl-C stops it)"
