@@ -4,7 +4,7 @@
 
 import { aggregates, eventsUpTo, total } from "./api.js";
 import { initFilters } from "./filters.js";
-import { countryName, escapeHTML, sortTypes, typeColour } from "./format.js";
+import { escapeHTML, sortTypes, typeColour } from "./format.js";
 import { initMap } from "./map.js";
 import { FILTERS, patched, readURL, toParams, writeURL } from "./state.js";
 import { autoBy, initTimeline } from "./timeline.js";
@@ -64,6 +64,7 @@ async function loadFacets() {
     by: autoBy(periods[0], periods.at(-1)),
   };
   filters.setOptions(facets);
+  $("f-by").options[0].textContent = `auto (${facets.by})`;
 }
 
 function renderLegend() {
@@ -94,12 +95,13 @@ function renderChips() {
   }));
 }
 
-function describe(mapped, count) {
+function describe(mapped, count, agg) {
   const located = mapped.items.filter((ev) => ev.location).length;
   const parts = [`<strong>${number.format(count)}</strong> event${count === 1 ? "" : "s"} match`];
+  if (state.since || state.until) parts.push(`dated ${escapeHTML(state.since || "…")} to ${escapeHTML(state.until || "…")}`);
   if (mapped.capped) parts.push(`the map shows the newest ${number.format(located)} (showing ${number.format(mapped.items.length)} of ${number.format(count)})`);
   else if (located < count) parts.push(`${number.format(count - located)} without a place are not on the map`);
-  if (state.country) parts.push(`in ${escapeHTML(countryName(state.country))}`);
+  if (agg.undated) parts.push(`${number.format(agg.undated)} with no ${agg.by} in their date are not on the timeline`);
   return parts.join(" · ");
 }
 
@@ -126,7 +128,7 @@ async function refresh() {
     await table.load(all, signal);
     timeline.draw(agg, state.since, state.until);
     map.setEvents(mapped.items, state.bbox);
-    $("summary").innerHTML = describe(mapped, matching);
+    $("summary").innerHTML = describe(mapped, matching, agg);
     $("error").hidden = true;
   } catch (e) {
     if (e.name === "AbortError") return;

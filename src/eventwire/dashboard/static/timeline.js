@@ -96,7 +96,7 @@ export function initTimeline(el, { onBrush }) {
       .selectAll("rect").data((s) => s.filter((d) => d[1] > d[0]).map((d) => Object.assign(d, { key: s.key })))
       .join("rect")
       .attr("x", (d) => x(d.data.period))
-      .attr("width", (d) => Math.max(1.5, x(interval.offset(d.data.period, 1)) - x(d.data.period) - 1))
+      .attr("width", (d) => Math.max(3, x(interval.offset(d.data.period, 1)) - x(d.data.period) - 1))
       .attr("y", (d) => y(d[1]))
       .attr("height", (d) => y(d[0]) - y(d[1]))
       .selectAll("title").data((d) => [d]).join("title")
