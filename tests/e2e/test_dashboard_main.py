@@ -116,6 +116,37 @@ def test_type_filter_changes_map_table_and_url_and_survives_reload_and_back(page
     assert row_ids(page) == [ev["id"] for ev in events][:50]
 
 
+def test_country_and_actor_filters_combine_and_an_empty_result_says_so(page, server):
+    events = api_events(server)
+    country, _n = Counter(ev["location"]["country"] for ev in events if ev["location"]).most_common(1)[0]
+    in_country = api_events(server, country=country)
+    actor = next(ev["actor1"] for ev in in_country if ev["actor1"])
+    word = actor.split()[0]  # the API matches a part of an actor's name
+    expected = api_events(server, country=country, actor=word)
+    assert 0 < len(expected) <= len(in_country) < len(events)
+    open_main(page)
+    before = loads(page)
+    page.select_option("#f-country", country)
+    wait_loaded(page, before)
+    assert row_ids(page) == [ev["id"] for ev in in_country][:50]
+    before = loads(page)
+    page.fill("#f-actor", word)
+    page.press("#f-actor", "Enter")
+    wait_loaded(page, before)
+    assert query(page) == {"country": country, "actor": word}
+    assert row_ids(page) == [ev["id"] for ev in expected][:50]
+    assert page.evaluate(MARKERS_SHOWN) == located(expected)
+
+    before = loads(page)
+    page.fill("#f-text", "zzzqxv")  # a word no article holds
+    page.press("#f-text", "Enter")
+    wait_loaded(page, before)
+    assert api_events(server, country=country, actor=word, text="zzzqxv") == []
+    assert row_ids(page) == [] and page.evaluate(MARKERS_SHOWN) == 0
+    assert page.locator("#events-table tbody").inner_text().strip() == "No events match these filters."
+    assert page.locator("#summary").inner_text().startswith("0 events match")
+
+
 def _overlaps(value: str, since: str, until: str) -> bool:
     """Whether the (day, month or year) date ``value`` falls in since..until."""
     return period_start(value) <= date.fromisoformat(until) and period_end(value) >= date.fromisoformat(since)

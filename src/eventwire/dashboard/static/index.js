@@ -29,9 +29,13 @@ const map = initMap($("map"), {
 const timeline = initTimeline($("timeline"), { onBrush: (since, until) => update({ since, until }) });
 const table = initTable($("events-table"), $("more"), {
   onHover: map.highlightEvent,
-  onRows: (shown) => { $("table-count").textContent = `${number.format(shown)} of ${number.format(matching)} shown, newest first`; },
+  onRows: (shown) => showCount(shown),
   onError: showError,
 });
+
+function showCount(shown) {
+  $("table-count").textContent = `${number.format(shown)} of ${number.format(matching)} shown, newest first`;
+}
 
 function showError(message) {
   $("error").textContent = message;
@@ -123,9 +127,10 @@ async function refresh() {
     const [agg, mapped] = await Promise.all([
       aggregates(undatedParams, state.by || facets.by, "event_type", signal),
       eventsUpTo(all, MAP_CAP, signal),
+      table.load(all, signal),
     ]);
     matching = mapped.capped ? total(await aggregates(all, "month", "event_type", signal)) : mapped.items.length;
-    await table.load(all, signal);
+    showCount(table.shown());
     timeline.draw(agg, state.since, state.until);
     map.setEvents(mapped.items, state.bbox);
     $("summary").innerHTML = describe(mapped, matching, agg);
