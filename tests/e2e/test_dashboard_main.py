@@ -266,10 +266,11 @@ def test_keyboard_reaches_the_filters_then_the_table(page, server):
 
     # The date inputs are the brush's keyboard alternative: typing a period moves the brush and filters.
     page.locator("#f-since").focus()
-    before = loads(page)
-    page.keyboard.type("01012022")  # mm dd yyyy, Chromium's en-US date field
+    before, entries = loads(page), page.evaluate("history.length")
+    page.keyboard.type("01012022", delay=30)  # mm dd yyyy, Chromium's en-US date field
     wait_loaded(page, before)
     assert query(page) == {"since": "2022-01-01"}
+    assert page.evaluate("history.length") == entries + 1  # one typed date, one step back
     assert page.locator("#timeline .brush .selection").evaluate("s => Number(s.getAttribute('width'))") > 10
 
 

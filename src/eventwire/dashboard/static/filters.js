@@ -21,6 +21,7 @@ function ensureOption(select, value) {
 export function initFilters(form, { onChange, onReset }) {
   const el = (name) => form.elements.namedItem(name);
   fill(el("modality"), MODALITIES);
+  let pending = null; // a date being typed: {name, timer}
 
   /** Fill the choices from aggregates of the whole store (by event_type, country and actor). */
   function setOptions({ types, countries, actorNames }) {
@@ -33,6 +34,8 @@ export function initFilters(form, { onChange, onReset }) {
 
   /** Show ``state`` in the controls. */
   function set(state) {
+    if (pending) clearTimeout(pending.timer);
+    pending = null;
     for (const name of FIELDS) {
       const input = el(name);
       let value = state[name] || "";
@@ -43,11 +46,36 @@ export function initFilters(form, { onChange, onReset }) {
   }
 
 
+  // Typing a date changes the value at every digit of the year (0002, 0020, 0202, 2022): a date applies once
+  // it has paused for a moment, or at once when its field loses focus, so one typed date is one history entry.
+  const applyDate = () => {
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    const { name } = pending;
+    pending = null;
+    onChange({ [name]: el(name).value });
+  };
   form.addEventListener("change", (e) => {
-    if (FIELDS.includes(e.target.name)) onChange({ [e.target.name]: e.target.value.trim() });
+    const { name, type, value } = e.target;
+    if (!FIELDS.includes(name)) return;
+    if (type !== "date") {
+      onChange({ [name]: value.trim() });
+      return;
+    }
+    if (pending && pending.name !== name) applyDate();
+    if (pending) clearTimeout(pending.timer);
+    if (value && Number(value.slice(0, 4)) < 1000) {
+      pending = null; // a year still being typed
+      return;
+    }
+    pending = { name, timer: setTimeout(applyDate, 800) };
+  });
+  form.addEventListener("focusout", (e) => {
+    if (pending && e.target.name === pending.name) applyDate();
   });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
+    applyDate();
     // Selects and dates have applied already; Enter or "Apply" commits the text fields.
     onChange({ actor: el("actor").value.trim(), text: el("text").value.trim() });
   });
