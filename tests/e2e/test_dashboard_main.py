@@ -205,6 +205,14 @@ def test_filter_to_map_view_narrows_table_and_timeline(page, server):
     assert sum(int(t.split(": ")[1].split(" ")[0]) for t in bars) == in_area
     assert in_area < sum(b["count"] for b in api(server, "/api/aggregates", by=by)["buckets"])
     assert page.locator("#map-filter").get_attribute("aria-pressed") == "true"
+    assert page.locator("#map path.bbox").count() == 1  # the area drawn on the map
+
+    page.reload()  # a shared map area: same events, the area drawn, a chip to remove it
+    wait_loaded(page)
+    assert query(page)["bbox"] == bbox
+    assert row_ids(page) == [ev["id"] for ev in expected][:50]
+    assert page.locator("#map path.bbox").count() == 1
+    assert page.locator("#chips li").inner_text().startswith("Map area")
 
     before = loads(page)
     page.click("#map-filter")  # now "Clear map-area filter"

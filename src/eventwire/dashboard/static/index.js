@@ -103,7 +103,9 @@ function describe(mapped, count, agg) {
   const located = mapped.items.filter((ev) => ev.location).length;
   const parts = [`<strong>${number.format(count)}</strong> event${count === 1 ? "" : "s"} match`];
   if (state.since || state.until) parts.push(`dated ${escapeHTML(state.since || "…")} to ${escapeHTML(state.until || "…")}`);
-  if (mapped.capped) parts.push(`the map shows the newest ${number.format(located)} (showing ${number.format(mapped.items.length)} of ${number.format(count)})`);
+  if (mapped.capped) {
+    parts.push(`the map is showing ${number.format(mapped.items.length)} of ${number.format(count)} (the newest)`);
+  }
   else if (located < count) parts.push(`${number.format(count - located)} without a place are not on the map`);
   if (agg.undated) parts.push(`${number.format(agg.undated)} with no ${agg.by} in their date are not on the timeline`);
   return parts.join(" · ");

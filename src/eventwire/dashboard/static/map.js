@@ -167,14 +167,15 @@ export function initMap(el, { onFilterToView, onClearBBox }) {
       byId.set(ev.id, m);
     }
     clusters.addLayers(markers);
-    if (!fitted) {
+    // Fit the view once, to the shared map area or to the first events there are; later loads keep the
+    // reader's view.
+    if (!fitted && bbox) {
+      const [w, s, e, n] = bbox.split(",").map(Number);
+      map.fitBounds([[s, w], [n, e]]);
       fitted = true;
-      if (bbox) {
-        const [w, s, e, n] = bbox.split(",").map(Number);
-        map.fitBounds([[s, w], [n, e]]);
-      } else if (markers.length) {
-        map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 6 });
-      }
+    } else if (!fitted && markers.length) {
+      map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 6 });
+      fitted = true;
     }
     el.dataset.markers = String(markers.length);
     return markers.length;
