@@ -71,6 +71,25 @@ async function loadFacets() {
   $("f-by").options[0].textContent = `auto (${facets.by})`;
 }
 
+/** Add to the choices what loaded events show that the store's dated aggregates did not (e.g. undated types). */
+function learnFacets(items) {
+  const add = (list, values) => {
+    const fresh = [...new Set(values)].filter((v) => v && !list.includes(v));
+    list.push(...fresh);
+    return fresh.length;
+  };
+  const grew = add(facets.types, items.map((ev) => ev.event_type))
+    + add(facets.countries, items.map((ev) => ev.location && ev.location.country))
+    + add(facets.actorNames, items.flatMap((ev) => [ev.actor1, ev.actor2]));
+  if (grew) {
+    facets.types = sortTypes(facets.types);
+    facets.actorNames.sort((a, b) => a.localeCompare(b));
+    filters.setOptions(facets);
+    filters.set(state);
+    renderLegend();
+  }
+}
+
 function renderLegend() {
   const items = facets.types.map((t) => {
     const li = document.createElement("li");
@@ -131,6 +150,7 @@ async function refresh() {
       eventsUpTo(all, MAP_CAP, signal),
       table.load(all, signal),
     ]);
+    learnFacets(mapped.items);
     matching = mapped.capped ? total(await aggregates(all, "month", "event_type", signal)) : mapped.items.length;
     showCount(table.shown());
     timeline.draw(agg, state.since, state.until);
