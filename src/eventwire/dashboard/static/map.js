@@ -177,7 +177,6 @@ export function initMap(el, { onFilterToView, onClearBBox }) {
       map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 6 });
       fitted = true;
     }
-    el.dataset.markers = String(markers.length);
     return markers.length;
   }
 
