@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_home_page_draws_country_outlines_offline(page):
     page.goto("/")
     page.wait_for_selector("body[data-ready='1']", timeout=20000)
-    assert page.locator("#map path.leaflet-interactive").count() > 100  # one path per country
+    assert page.locator("#map path.country").count() > 100  # one path per country
 
 
 def test_missing_page_id_is_a_404_json_for_the_api(server):
