@@ -111,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     db_option(srv)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=opt.positive_int, default=8000, help="port to listen on (default 8000)")
+    srv.add_argument("--workers", type=opt.positive_int, default=1,
+                     help="server processes sharing the port (default 1; one per CPU core serves more clients)")
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

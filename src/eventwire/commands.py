@@ -289,8 +289,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         sock.close()
         raise EventwireError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    workers = getattr(args, "workers", 1) or 1
     print(f"eventwire: serving {_safe_url(app.state.store.url)} at http://{args.host}:{args.port}/api "
-          f"(OpenAPI: /openapi.json, docs: /docs)", file=sys.stderr)
+          f"(OpenAPI: /openapi.json, docs: /docs)" + (f" with {workers} workers" if workers > 1 else ""),
+          file=sys.stderr)
+    if workers > 1:
+        # Each worker process opens the store itself (uvicorn imports the app by name in each).
+        from uvicorn.supervisors import Multiprocess
+
+        from .api.workers import DB_VARIABLE
+
+        os.environ[DB_VARIABLE] = app.state.store.url
+        app.state.store.close()
+        config = uvicorn.Config("eventwire.api.workers:app", factory=True, workers=workers, log_level="warning")
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
 

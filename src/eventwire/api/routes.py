@@ -17,8 +17,11 @@ from .params import Cursor, EventQuery, Limit, article_filter
 from .streaming import stream
 
 
-def _no_nul(request: Request) -> None:
-    """A NUL character is no text any store holds (PostgreSQL and SQLite's full-text search refuse it)."""
+async def _no_nul(request: Request) -> None:
+    """A NUL character is no text any store holds (PostgreSQL and SQLite's full-text search refuse it).
+
+    async (it does no I/O): FastAPI runs it on the event loop, not through its thread pool.
+    """
     for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
         if "\x00" in value:
             raise ApiError(422, f"{name}: contains a NUL character")
