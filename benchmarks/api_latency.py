@@ -53,12 +53,12 @@ SCENARIOS = ("page", "deep", "weekly", "weekly+filter")
 # ---- stores ----------------------------------------------------------------------------------------
 
 
-def sqlite_store(n: int, seed: int) -> str:
+def sqlite_store(n: int, seed: int, folder: Path = BUILD) -> str:
     """A cached SQLite store of ``n`` fused events (built on first use)."""
     import api_store
 
-    BUILD.mkdir(exist_ok=True)
-    path = BUILD / f"api-latency-{n}-s{seed}-v{STORE_VERSION}.db"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"api-latency-{n}-s{seed}-v{STORE_VERSION}.db"
     if not path.exists():
         tmp = path.with_suffix(".part")
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -318,11 +318,12 @@ def main() -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the store of a tenth of the size")
     ap.add_argument("--workers", type=int, help="serve --workers N")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--cache", type=Path, default=BUILD, help="folder of the cached SQLite stores (default build/)")
     ap.add_argument("--sample", action="store_true",
-                    help="a few seconds: 2,000 events (baseline 200), 60 requests per scenario, 5 clients")
+                    help="a few seconds: 1,000 events (baseline 100), 40 requests per scenario, 4 clients")
     a = ap.parse_args()
     if a.sample:
-        a.events, a.requests, a.clients, a.time_cap = 2000, 60, 5, 20.0
+        a.events, a.requests, a.clients, a.time_cap = 1000, 40, 4, 20.0
     backends = [b for b in a.backends.split(",") if b]
     if "postgresql" in backends and not a.pg_url:
         print("api_latency: no PostgreSQL URL (--pg-url or $EVENTWIRE_TEST_PG_URL): SQLite only", file=sys.stderr)
@@ -341,7 +342,7 @@ def main() -> int:
     for backend in backends:
         for n in sizes:
             t0 = time.perf_counter()
-            db = sqlite_store(n, a.seed) if backend == "sqlite" else pg_store(a.pg_url, n, a.seed)
+            db = sqlite_store(n, a.seed, a.cache) if backend == "sqlite" else pg_store(a.pg_url, n, a.seed)
             built = time.perf_counter() - t0
             starts = positions(db, max(a.clients * 4, 20), a.seed)
             server = Server(db, a.workers)
