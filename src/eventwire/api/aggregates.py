@@ -62,21 +62,19 @@ def count(store: Store, f: EventFilter, reports: bool, by: str, group: str) -> t
     admin1: dict[tuple | None, str | None] = {}
     counts: Counter = Counter()
     undated = 0
-    key = "location" if group == "admin1" else group
+    key = {"admin1": "location", "actor": "actors"}.get(group, group)
     for day, value, n in count_events(store, f, reports, key):
-        if day not in periods:
-            periods[day] = period_of(day, by)
-        p = periods[day]
+        p = periods[day] if day in periods else periods.setdefault(day, period_of(day, by))
         if p is None:
             undated += n
             continue
         if group == "admin1":
-            if value not in admin1:
-                admin1[value] = _admin1(value)
-            value = admin1[value]
+            value = admin1[value] if value in admin1 else admin1.setdefault(value, _admin1(value))
+        elif group == "actor":  # an event between two actors counts once for each
+            for actor in dict.fromkeys(a for a in value if a) or [None]:
+                counts[(p, actor)] += n
+            continue
         counts[(p, value)] += n
-    if group == "actor":  # the rows above count (event, actor) pairs: count the undated events themselves
-        undated = sum(n for day, _v, n in count_events(store, f, reports, None) if period_of(day, by) is None)
     buckets = [{"period": p, "group": g, "count": n}
                for (p, g), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or ""))]
     return buckets, undated

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Table, and_, case, cast, func, null, or_, select, text, union_all
+from sqlalchemy import Table, and_, case, func, or_, select, text
 
 from ..errors import UsageError
 from ..geo import km_between
@@ -157,52 +157,37 @@ def find_fused_events(store: Store, f: EventFilter) -> Iterator[dict]:
         yield fused_dict(row)
 
 
-KEYS = ("event_type", "country", "location", "actor")
+KEYS = ("event_type", "country", "location", "actors")
 
 
-def count_events(store: Store, f: EventFilter, reports: bool, key: str | None) -> Iterator[tuple[str | None, object,
-                                                                                                  int]]:
+def count_events(store: Store, f: EventFilter, reports: bool, key: str) -> Iterator[tuple]:
     """How many matching events there are per date and ``key``, counted by the database (GROUP BY).
 
     Yields (date, value, count). ``key``: ``event_type``; ``country`` (of the event's location, None
     without one, as its record says); ``location`` (a (country, geonameid, lat, lon) tuple or None);
-    ``actor`` (an event counts once under each of its distinct actors, None when it has none);
-    None: the date alone. ``f.limit`` and ``f.after`` do not apply.
+    ``actors`` (an (actor1, actor2) tuple). ``f.limit`` and ``f.after`` do not apply.
     """
-    if key is not None and key not in KEYS:
+    if key not in KEYS:
         raise ValueError(f"count_events: key {key!r}")
     table = t.events if reports else t.fused_events
     conds = _report_conditions(store, f) if reports else _fused_conditions(store, f)
     c = table.c
     # With near, the exact distance is checked here, so the place is grouped on too.
     at = [c.lat, c.lon] if f.near else []
-    if key == "actor":
-        # One branch per actor column; the second skips an actor2 equal to actor1 (counted once).
-        has1, has2 = c.actor1 != "", c.actor2 != ""  # not NULL and not empty, as the records' truthiness
-        none = and_(func.coalesce(c.actor1, "") == "", func.coalesce(c.actor2, "") == "")
-        branches = [(c.actor1, [has1]), (c.actor2, [has2, or_(c.actor1.is_(None), c.actor1 != c.actor2)]),
-                    (cast(null(), c.actor1.type), [none])]
-        q = union_all(*(select(c.date, g.label("g"), *at, func.count().label("n")).where(*conds, *w)
-                        .group_by(c.date, g, *at) for g, w in branches))
-        n_keys = 1
-    else:
-        cols = {None: [], "event_type": [c.event_type],
-                "country": [case((c.lat.is_(None), None), else_=c.country)],
-                "location": [c.country, c.geonameid, c.lat, c.lon]}[key]
-        extra = [x for x in at if key != "location"]
-        q = select(c.date, *cols, *extra, func.count()).where(*conds).group_by(c.date, *cols, *extra)
-        n_keys = len(cols)
+    cols = {"event_type": [c.event_type],
+            "country": [case((c.lat.is_(None), None), else_=c.country)],
+            "location": [c.country, c.geonameid, c.lat, c.lon], "actors": [c.actor1, c.actor2]}[key]
+    extra = [x for x in at if key != "location"]
+    q = select(c.date, *cols, *extra, func.count()).where(*conds).group_by(c.date, *cols, *extra)
     with store.engine.connect() as conn:
-        for row in conn.execute(q):
-            # lat and lon are the last two columns before the count whenever near is given
-            if f.near and km_between(f.near[0], f.near[1], row[-3], row[-2]) > f.radius_km:
-                continue
-            vals = tuple(row[1:1 + n_keys])
-            if key == "location":
-                value = None if vals[2] is None else vals
-            else:
-                value = vals[0] if vals else None
-            yield row[0], value, row[-1]
+        rows = conn.execute(q).all()  # a few thousand grouped rows: fetched at once, the connection freed
+    if f.near:  # lat and lon are the last two columns before the count
+        rows = [r for r in rows if km_between(f.near[0], f.near[1], r[-3], r[-2]) <= f.radius_km]
+    if key == "location":
+        return ((r[0], None if r[3] is None else tuple(r[1:5]), r[-1]) for r in rows)
+    if key == "actors":
+        return ((r[0], (r[1], r[2]), r[-1]) for r in rows)
+    return ((r[0], r[1], r[-1]) for r in rows)
 
 
 @dataclass
