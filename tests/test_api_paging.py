@@ -321,3 +321,31 @@ def test_serve_workers_must_be_a_positive_number(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "eventwire", "serve", "--db", str(tmp_path / "x.db"), "--workers",
                            "0"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--workers" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_served_connections_send_without_waiting_for_acks():
+    """TCP_NODELAY on every accepted connection: kept-alive answers do not wait for delayed ACKs (~40 ms)."""
+    import asyncio
+    import socket
+
+    from eventwire.commands import listening_socket
+
+    async def nodelay() -> int:
+        sock = listening_socket("127.0.0.1", 0)
+        sock.listen()
+        seen: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                s = transport.get_extra_info("socket")
+                seen.set_result(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        _r, w = await asyncio.open_connection("127.0.0.1", sock.getsockname()[1])
+        try:
+            return await asyncio.wait_for(seen, 30)
+        finally:
+            w.close()
+            server.close()
+
+    assert asyncio.run(nodelay()) != 0

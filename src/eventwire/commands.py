@@ -270,26 +270,37 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     return 0
 
 
+def listening_socket(host: str, port: int):
+    """The server's socket, bound here so that a port in use or a bad address is one line (uvicorn would
+    log it and exit 3).
+
+    IPPROTO_TCP is named: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets that say
+    they are TCP; without it each answer on a kept-alive connection waited ~40 ms for the client's
+    delayed ACK.
+    """
+    import socket
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise EventwireError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.port > 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
     locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
-    import socket
-
     import uvicorn
 
     from .api import create_app
 
     app = create_app(args.db)
-    # Bound here, so a port in use or a bad address is one line (uvicorn would log it and exit 3).
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as exc:
-        sock.close()
-        raise EventwireError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    workers = getattr(args, "workers", 1) or 1
+    sock = listening_socket(args.host, args.port)
+    workers = args.workers
     print(f"eventwire: serving {_safe_url(app.state.store.url)} at http://{args.host}:{args.port}/api "
           f"(OpenAPI: /openapi.json, docs: /docs)" + (f" with {workers} workers" if workers > 1 else ""),
           file=sys.stderr)
