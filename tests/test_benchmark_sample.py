@@ -65,3 +65,23 @@ def test_fusion_scale_quick_runs_and_prints_its_figures():
         assert 0.5 < float(r[12]) <= 1.0 and 0.5 < float(r[13]) <= 1.0  # planted pairs: precision, recall
         assert r[-1] == "yes"  # incremental = full
     assert lines[3].startswith("growth: ") and "(linear: 2.5x)" in lines[3]
+
+
+def test_api_latency_sample_serves_every_scenario_and_prints_its_figures(tmp_path):
+    # benchmarks/api_latency.py --sample: a real `eventwire serve` on small stores, concurrent clients.
+    # Figures only, no timing assertion; exit 0 also means no request failed.
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "api_latency.py"), "--sample", "--backends",
+                          "sqlite", "--cache", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    lines = res.stdout.splitlines()
+    assert lines[1].split() == ["backend", "events", "scenario", "requests", "errors", "p50", "ms", "p95", "ms",
+                                "max", "ms", "req/s"]
+    rows = [line.split() for line in lines[2:10]]
+    assert [(r[1], r[2]) for r in rows] == [(n, sc) for n in ("1000", "100")
+                                            for sc in ("page", "deep", "weekly", "weekly+filter")]
+    for r in rows:
+        assert r[0] == "sqlite" and r[3] == "40" and r[4] == "0", r
+        assert all(re.fullmatch(r"\d+\.\d", x) for x in r[5:9]), r
+    assert lines[10].startswith("sqlite: p95 at 1000 events / at 100: page ")
+    assert re.match(r"sqlite, in process, one client, 1000 events: deep page .* ms streaming -> .* ms keyset",
+                    lines[11])

@@ -120,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None,
                      help="spaCy pipeline for uploads")
     limits(srv)
+    srv.add_argument("--workers", type=opt.positive_int, default=1,
+                     help="server processes sharing the port (default 1; one per CPU core serves more clients)")
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

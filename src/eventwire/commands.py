@@ -270,31 +270,48 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     return 0
 
 
+def listening_socket(host: str, port: int):
+    """The server's socket, bound here so that a port in use or a bad address is one line (uvicorn would
+    log it and exit 3).
+
+    IPPROTO_TCP is named: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets that say
+    they are TCP; without it each answer on a kept-alive connection waited ~40 ms for the client's
+    delayed ACK.
+    """
+    import socket
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise EventwireError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.port > 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
     token = _token(args.token if args.token is not None else os.environ.get("EVENTWIRE_API_TOKEN"),
                    "--token" if args.token is not None else "EVENTWIRE_API_TOKEN")
     locate(args.db, create=False)  # a missing store: the reading commands' one-line error, before FastAPI loads
-    import socket
-
     import uvicorn
 
     from .api import create_app
 
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
                         stage_seconds=args.stage_seconds)
+    workers = args.workers
+    if token and workers > 1:
+        # Jobs are queued in the process that took the upload: another worker could not answer their polls.
+        raise UsageError(f"--workers {workers} with a token: the write endpoints and their jobs need one process; "
+                         "serve writing with --workers 1 (and reading elsewhere with more)")
     app = create_app(args.db, token=token, max_upload_bytes=int(args.max_upload_mb * 1_000_000), settings=settings)
-    # Bound here, so a port in use or a bad address is one line (uvicorn would log it and exit 3).
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as exc:
-        sock.close()
-        raise EventwireError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    sock = listening_socket(args.host, args.port)
     print(f"eventwire: serving {_safe_url(app.state.store.url)} at http://{args.host}:{args.port}/api "
-          f"(OpenAPI: /openapi.json, docs: /docs)", file=sys.stderr)
+          f"(OpenAPI: /openapi.json, docs: /docs)" + (f" with {workers} workers" if workers > 1 else ""),
+          file=sys.stderr)
     print("eventwire: write endpoints " + ("enabled for requests bearing the token (uploads up to "
                                            f"{args.max_upload_mb:g} MB)" if token else
                                            "disabled (start with --token or $EVENTWIRE_API_TOKEN to enable them)"),
@@ -302,6 +319,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if token and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("eventwire: warning: the token travels in clear over plain HTTP: put a TLS proxy in front of a server "
               "others can reach", file=sys.stderr)
+    if workers > 1:
+        # Each worker process opens the store itself (uvicorn imports the app by name in each).
+        from uvicorn.supervisors import Multiprocess
+
+        from .api.workers import DB_VARIABLE
+
+        os.environ[DB_VARIABLE] = app.state.store.url
+        app.state.store.close()
+        config = uvicorn.Config("eventwire.api.workers:app", factory=True, workers=workers, log_level="warning")
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
 

@@ -1,13 +1,17 @@
 """Counts of matching events by day, week or month and by a group; ACLED's weekly change view.
 
-Counted over the same queries as ``eventwire events`` (so every filter means the same), in one pass.
+The database counts the matching events per date and group (one GROUP BY over the same filters as
+``eventwire events``, so every filter means the same); here those counts are summed into days,
+weeks or months: a few thousand rows, whatever the store's size.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date, timedelta
+
+from ..store import Store
+from ..store.query import EventFilter, count_events
 
 PERIODS = ("day", "week", "month")
 GROUPS = ("event_type", "country", "admin1", "actor")
@@ -33,55 +37,61 @@ def period_of(value: str | None, by: str) -> str | None:
     return (d - timedelta(days=d.weekday())).isoformat() if by == "week" else d.isoformat()
 
 
-def _admin1(loc: dict | None) -> str | None:
-    """The first-level division, as the ACLED CSV names it (country-wide places have none)."""
+def _admin1(loc: tuple | None) -> str | None:
+    """The first-level division of a (country, geonameid, lat, lon) place, as the ACLED CSV names it
+    (country-wide places have none)."""
     from ..export import _country_geonameids, _towns, countries
 
-    if not loc or not loc.get("country") or loc["country"] not in countries():
+    if not loc:
         return None
-    if loc.get("geonameid") is not None and _country_geonameids().get(loc["geonameid"]) == loc["country"]:
+    country, geonameid, lat, lon = loc
+    if not country or country not in countries():
         return None
-    return _towns().admin(loc["country"], loc["lat"], loc["lon"])[0] or None
+    if geonameid is not None and _country_geonameids().get(geonameid) == country:
+        return None
+    return _towns().admin(country, lat, lon)[0] or None
 
 
-def groups_of(ev: dict, group: str) -> list[str | None]:
-    """The group(s) an event counts in: an event between two actors counts once for each."""
-    if group == "event_type":
-        return [ev["event_type"]]
-    if group == "country":
-        return [(ev["location"] or {}).get("country")]
-    if group == "admin1":
-        return [_admin1(ev["location"])]
-    actors = list(dict.fromkeys(a for a in (ev["actor1"], ev["actor2"]) if a))
-    return actors or [None]
+def count(store: Store, f: EventFilter, reports: bool, by: str, group: str) -> tuple[list[dict], int]:
+    """Buckets sorted by period then group (events without the group last), and the undated count.
 
-
-def count(events: Iterable[dict], by: str, group: str) -> tuple[list[dict], int]:
-    """Buckets sorted by period then group (events without the group last), and the undated count."""
+    An event between two actors counts once for each (group ``actor``); ``undated``: matching
+    events whose date is missing or coarser than the period.
+    """
+    periods: dict[str | None, str | None] = {}  # a few thousand distinct dates: bucket each once
+    admin1: dict[tuple | None, str | None] = {}
     counts: Counter = Counter()
     undated = 0
-    for ev in events:
-        p = period_of(ev["date"], by)
+    key = {"admin1": "location", "actor": "actors"}.get(group, group)
+    for day, value, n in count_events(store, f, reports, key):
+        p = periods[day] if day in periods else periods.setdefault(day, period_of(day, by))
         if p is None:
-            undated += 1
+            undated += n
             continue
-        for g in groups_of(ev, group):
-            counts[(p, g)] += 1
+        if group == "admin1":
+            value = admin1[value] if value in admin1 else admin1.setdefault(value, _admin1(value))
+        elif group == "actor":  # an event between two actors counts once for each
+            for actor in dict.fromkeys(a for a in value if a) or [None]:
+                counts[(p, actor)] += n
+            continue
+        counts[(p, value)] += n
     buckets = [{"period": p, "group": g, "count": n}
                for (p, g), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or ""))]
     return buckets, undated
 
 
-def change(events: Iterable[dict]) -> tuple[str | None, list[dict]]:
+def change(store: Store, f: EventFilter, reports: bool) -> tuple[str | None, list[dict]]:
     """Per event type: the latest week's count against the mean of the 4 and of the 52 weeks before it.
 
     The latest week is the week (Monday to Sunday) of the newest day-dated matching event.
     """
     weekly: Counter = Counter()
-    for ev in events:
-        w = period_of(ev["date"], "week")
-        if w is not None:
-            weekly[(date.fromisoformat(w), ev["event_type"])] += 1
+    weeks: dict[str | None, str | None] = {}
+    for day, etype, n in count_events(store, f, reports, "event_type"):
+        if day not in weeks:
+            weeks[day] = period_of(day, "week")
+        if weeks[day] is not None:
+            weekly[(date.fromisoformat(weeks[day]), etype)] += n
     if not weekly:
         return None, []
     latest = max(w for w, _t in weekly)

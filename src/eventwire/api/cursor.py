@@ -1,13 +1,22 @@
-"""Opaque cursors over the stable sort (date descending, missing dates last, then id ascending)."""
+"""Opaque cursors over the stable sort (date descending, missing dates last, then id ascending).
+
+A cursor is the last row's (date, id); the next page is the rows sorting after it, found by the
+database (keyset paging: ``after`` on the store's filters), so a deep page costs what the first
+does, and a page never repeats or skips a row, also when rows are added between pages.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
 
 from .errors import ApiError
+
+_BAD = "cursor: not a cursor this API gave (pass next_cursor from the previous page)"
 
 
 def encode(date: str | None, id_: str) -> str:
@@ -20,43 +29,34 @@ def decode(cursor: str) -> tuple[str | None, str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         date, id_ = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ApiError(400, "cursor: not a cursor this API gave (pass next_cursor from the previous page)") from None
+        raise ApiError(400, _BAD) from None
     if not isinstance(id_, str) or not (date is None or isinstance(date, str)):
-        raise ApiError(400, "cursor: not a cursor this API gave (pass next_cursor from the previous page)")
+        raise ApiError(400, _BAD)
+    if "\x00" in id_ or (date and "\x00" in date):  # no row holds one, and PostgreSQL refuses it
+        raise ApiError(400, _BAD)
     return date, id_
 
 
-def _after(date: str | None, id_: str, cur: tuple[str | None, str]) -> bool:
-    """Whether a row sorts strictly after the cursor's row (date desc, nulls last, id asc)."""
-    cdate, cid = cur
-    if date == cdate:
-        return id_ > cid
-    if date is None:
-        return True
-    if cdate is None:
-        return False
-    return date < cdate
+def decode_day(cursor: str) -> tuple[date | None, str]:
+    """A cursor over a date column (articles' publication day)."""
+    day, id_ = decode(cursor)
+    try:
+        return (date.fromisoformat(day) if day is not None else None), id_
+    except ValueError:
+        raise ApiError(400, _BAD) from None
 
 
-def page(rows: Iterable[dict], cursor: str | None, limit: int, key: str = "date") -> tuple[list[dict], str | None]:
+def page(find: Callable[[Any], Iterable[dict]], f: Any, cursor: str | None, limit: int, key: str = "date",
+         decoder: Callable[[str], tuple] = decode) -> tuple[list[dict], str | None]:
     """Up to ``limit`` rows after the cursor, and the cursor of the next page (None on the last page).
 
-    The rows come in the stable sort from the store's own queries, so rows before the cursor are
-    skipped as they stream by: a page never repeats or skips a row, also when rows are added between pages.
+    ``find(f)`` is one of the store's queries and ``f`` its filter: the cursor becomes ``f.after``, and
+    one row more than the page is asked for, to know whether another page follows.
     """
-    cur = decode(cursor) if cursor else None
-    it: Iterator[dict] = iter(rows)
-    out: list[dict] = []
-    try:
-        for row in it:
-            if cur and not _after(row[key], row["id"], cur):
-                continue
-            if len(out) == limit:
-                last = out[-1]
-                return out, encode(last[key], last["id"])
-            out.append(row)
-    finally:
-        close = getattr(it, "close", None)
-        if close:
-            close()  # the query's connection goes back to the pool now, not when collected
-    return out, None
+    f.after = decoder(cursor) if cursor else None
+    f.limit = limit + 1
+    rows = list(find(f))
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        return rows[:limit], encode(last[key], last["id"])
+    return rows, None

@@ -10,15 +10,18 @@ from fastapi.responses import StreamingResponse
 from ..store import Store
 from ..store.query import find_articles, find_events, find_fused_events
 from . import aggregates
-from .cursor import page
+from .cursor import decode_day, page
 from .errors import ApiError, responses
 from .models import Aggregates, ArticleDetail, ArticlePage, Change, EventDetail, EventPage
 from .params import Cursor, EventQuery, Limit, article_filter
 from .streaming import stream
 
 
-def _no_nul(request: Request) -> None:
-    """A NUL character is no text any store holds (PostgreSQL and SQLite's full-text search refuse it)."""
+async def _no_nul(request: Request) -> None:
+    """A NUL character is no text any store holds (PostgreSQL and SQLite's full-text search refuse it).
+
+    async (it does no I/O): FastAPI runs it on the event loop, not through its thread pool.
+    """
     for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
         if "\x00" in value:
             raise ApiError(422, f"{name}: contains a NUL character")
@@ -32,15 +35,15 @@ def _store(request: Request) -> Store:
     return request.app.state.store
 
 
-def _events(store: Store, q: EventQuery):
-    f = q.to_filter()
-    return find_events(store, f) if q.reports else find_fused_events(store, f)
+def _finder(store: Store, reports: bool):
+    """The store's query for per-article events (reports) or fused events, as a function of the filter."""
+    return (lambda f: find_events(store, f)) if reports else (lambda f: find_fused_events(store, f))
 
 
 @router.get("/events", response_model=EventPage, responses=responses(400, 422),
             summary="Events matching the filters, newest first (fused events; reports=true: per article)")
 def list_events(request: Request, q: EventQuery, limit: Limit = 100, cursor: Cursor = None) -> dict:
-    items, nxt = page(_events(_store(request), q), cursor, limit)
+    items, nxt = page(_finder(_store(request), q.reports), q.to_filter(), cursor, limit)
     return {"items": items, "next_cursor": nxt}
 
 
@@ -68,7 +71,8 @@ def list_articles(
     limit: Limit = 100, cursor: Cursor = None,
 ) -> dict:
     f = article_filter(since, until, site, text, duplicates)
-    items, nxt = page(find_articles(_store(request), f), cursor, limit, key="published")
+    store = _store(request)
+    items, nxt = page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
     return {"items": items, "next_cursor": nxt}
 
 
@@ -88,14 +92,14 @@ def get_aggregates(request: Request, q: EventQuery,
                    by: Annotated[Literal["day", "week", "month"], Query()] = "week",
                    group: Annotated[Literal["event_type", "country", "admin1", "actor"], Query()] = "event_type",
                    ) -> dict:
-    buckets, undated = aggregates.count(_events(_store(request), q), by, group)
+    buckets, undated = aggregates.count(_store(request), q.to_filter(), q.reports, by, group)
     return {"by": by, "group": group, "fused": not q.reports, "buckets": buckets, "undated": undated}
 
 
 @router.get("/aggregates/change", response_model=Change, responses=responses(422),
             summary="Per event type: the latest week against the mean of the 4 and the 52 weeks before")
 def get_change(request: Request, q: EventQuery) -> dict:
-    week, types = aggregates.change(_events(_store(request), q))
+    week, types = aggregates.change(_store(request), q.to_filter(), q.reports)
     return {"week": week, "fused": not q.reports, "types": types}
 
 

@@ -18,14 +18,20 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from ..errors import EventwireError, UsageError
 from .location import VERSION_TABLE
 
+POOL_SIZE = 20
+
 
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise UsageError(f"--db {url}: not a database URL or path") from None
+    # Idle connections kept for reuse: as many as the API serves requests at once (concurrent clients),
+    # so that a busy server does not open and close a connection per request (SQLAlchemy keeps 5).
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 60})
+        memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(url, connect_args={"timeout": 60}, **({} if memory else pool))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -39,7 +45,7 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **pool)
     raise UsageError(f"--db {safe_url(url)}: only SQLite and PostgreSQL are supported")
 
 

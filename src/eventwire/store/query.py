@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import Table, and_, case, func, or_, select, text
 
 from ..errors import UsageError
 from ..geo import km_between
@@ -30,6 +31,7 @@ class EventFilter:
     modality: str | None = None
     include_duplicates: bool = False  # events read only from near-duplicate copies
     limit: int | None = None
+    after: tuple[str | None, str] | None = None  # (date, id): only events sorting after it (the API's cursor)
 
 
 def _text_article_ids(store: Store, query: str):
@@ -72,20 +74,41 @@ def _conditions(store: Store, f: EventFilter, ev) -> list:
     return conds
 
 
-def _rows(store: Store, f: EventFilter, q) -> Iterator:
+def _sorted_scans(when, id_, after: tuple | None) -> list[tuple[list, list]]:
+    """The stable sort (``when`` descending, missing last, then id ascending) as (WHERE, ORDER BY) parts.
+
+    Dated rows first, then undated ones: two range scans the databases read off their date index,
+    where one ``ORDER BY when DESC NULLS LAST`` makes PostgreSQL sort the whole table. Past the
+    cursor (``after``, keyset paging) each page reads only its own rows, however deep it is.
+    The dated part orders by plain ``when DESC`` (no NULLS LAST: it has no NULL) so that PostgreSQL
+    can read its ascending index backwards.
+    """
+    dated, undated = [when.desc(), id_], [id_]
+    if after is None:
+        return [([when.is_not(None)], dated), ([when.is_(None)], undated)]
+    at, at_id = after
+    if at is None:
+        return [([when.is_(None), id_ > at_id], undated)]
+    return [([when <= at, or_(when < at, id_ > at_id)], dated), ([when.is_(None)], undated)]
+
+
+def _rows(store: Store, f: EventFilter, table: Table, conds: list) -> Iterator:
     n = 0
     with store.engine.connect() as conn:
-        for row in conn.execute(q).mappings():
-            if f.near and km_between(f.near[0], f.near[1], row["lat"], row["lon"]) > f.radius_km:
-                continue
-            yield row
-            n += 1
-            if f.limit and n >= f.limit:
-                return
+        for where, order in _sorted_scans(table.c.date, table.c.id, f.after):
+            q = select(table).where(*conds, *where).order_by(*order)
+            if f.limit and not f.near:  # with near, the exact distance drops rows after the query
+                q = q.limit(f.limit - n)
+            for row in conn.execute(q).mappings():
+                if f.near and km_between(f.near[0], f.near[1], row["lat"], row["lon"]) > f.radius_km:
+                    continue
+                yield row
+                n += 1
+                if f.limit and n >= f.limit:
+                    return
 
 
-def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
-    """Per-article events (reports) matching the filter, newest first."""
+def _report_conditions(store: Store, f: EventFilter) -> list:
     ev = t.events
     conds = _conditions(store, f, ev)
     if f.modality:
@@ -97,19 +120,10 @@ def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
         originals = select(src.c.event_id).join(t.articles, t.articles.c.id == src.c.article_id).where(
             t.articles.c.duplicate_of.is_(None))
         conds.append(ev.c.id.in_(originals))
-    q = select(ev).where(*conds).order_by(ev.c.date.desc().nulls_last(), ev.c.id)
-    for row in _rows(store, f, q):
-        yield event_dict(row)
+    return conds
 
 
-def find_fused_events(store: Store, f: EventFilter) -> Iterator[dict]:
-    """Fused events (one per real-world event) matching the filter, newest first.
-
-    ``--modality denied`` finds contested events (a party denies them); ``--text`` matches any
-    reporting article, copies included.
-    """
-    from .fused import fused_dict
-
+def _fused_conditions(store: Store, f: EventFilter) -> list:
     fe, fr, src = t.fused_events, t.fused_reports, t.event_sources
     conds = _conditions(store, f, fe)
     if f.modality == "denied":
@@ -122,9 +136,58 @@ def find_fused_events(store: Store, f: EventFilter) -> Iterator[dict]:
             select(t.articles.c.duplicate_of).where(t.articles.c.id.in_(hits), t.articles.c.duplicate_of.is_not(None)))
         conds.append(fe.c.id.in_(select(fr.c.fused_id).join(src, src.c.event_id == fr.c.event_id)
                                  .where(src.c.article_id.in_(originals))))
-    q = select(fe).where(*conds).order_by(fe.c.date.desc().nulls_last(), fe.c.id)
-    for row in _rows(store, f, q):
+    return conds
+
+
+def find_events(store: Store, f: EventFilter) -> Iterator[dict]:
+    """Per-article events (reports) matching the filter, newest first."""
+    for row in _rows(store, f, t.events, _report_conditions(store, f)):
+        yield event_dict(row)
+
+
+def find_fused_events(store: Store, f: EventFilter) -> Iterator[dict]:
+    """Fused events (one per real-world event) matching the filter, newest first.
+
+    ``--modality denied`` finds contested events (a party denies them); ``--text`` matches any
+    reporting article, copies included.
+    """
+    from .fused import fused_dict
+
+    for row in _rows(store, f, t.fused_events, _fused_conditions(store, f)):
         yield fused_dict(row)
+
+
+KEYS = ("event_type", "country", "location", "actors")
+
+
+def count_events(store: Store, f: EventFilter, reports: bool, key: str) -> Iterator[tuple]:
+    """How many matching events there are per date and ``key``, counted by the database (GROUP BY).
+
+    Yields (date, value, count). ``key``: ``event_type``; ``country`` (of the event's location, None
+    without one, as its record says); ``location`` (a (country, geonameid, lat, lon) tuple or None);
+    ``actors`` (an (actor1, actor2) tuple). ``f.limit`` and ``f.after`` do not apply.
+    """
+    if key not in KEYS:
+        raise ValueError(f"count_events: key {key!r}")
+    table = t.events if reports else t.fused_events
+    conds = _report_conditions(store, f) if reports else _fused_conditions(store, f)
+    c = table.c
+    # With near, the exact distance is checked here, so the place is grouped on too.
+    at = [c.lat, c.lon] if f.near else []
+    cols = {"event_type": [c.event_type],
+            "country": [case((c.lat.is_(None), None), else_=c.country)],
+            "location": [c.country, c.geonameid, c.lat, c.lon], "actors": [c.actor1, c.actor2]}[key]
+    extra = [x for x in at if key != "location"]
+    q = select(c.date, *cols, *extra, func.count()).where(*conds).group_by(c.date, *cols, *extra)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()  # a few thousand grouped rows: fetched at once, the connection freed
+    if f.near:  # lat and lon are the last two columns before the count
+        rows = [r for r in rows if km_between(f.near[0], f.near[1], r[-3], r[-2]) <= f.radius_km]
+    if key == "location":
+        return ((r[0], None if r[3] is None else tuple(r[1:5]), r[-1]) for r in rows)
+    if key == "actors":
+        return ((r[0], (r[1], r[2]), r[-1]) for r in rows)
+    return ((r[0], r[1], r[-1]) for r in rows)
 
 
 @dataclass
@@ -135,9 +198,11 @@ class ArticleFilter:
     text: str | None = None
     duplicates: bool | None = None  # True: only near-duplicates; False: only originals
     limit: int | None = None
+    after: tuple[date | None, str] | None = None  # (published, id): only articles sorting after it
 
 
 def find_articles(store: Store, f: ArticleFilter) -> Iterator[dict]:
+    """Articles matching the filter, newest first (missing dates last, then by id)."""
     a = t.articles
     conds = []
     if f.since:
@@ -152,14 +217,19 @@ def find_articles(store: Store, f: ArticleFilter) -> Iterator[dict]:
         conds.append(a.c.duplicate_of.is_not(None))
     elif f.duplicates is False:
         conds.append(a.c.duplicate_of.is_(None))
-    q = (select(a.c.id, a.c.title, a.c.url, a.c.published, a.c.language, a.c.duplicate_of, a.c.input, a.c.case_label,
-                t.sites.c.name.label("site"))
-         .join(t.sites, t.sites.c.id == a.c.site_id, isouter=True)
-         .where(*conds).order_by(a.c.published.desc().nulls_last(), a.c.id))
-    if f.limit:
-        q = q.limit(f.limit)
+    base = (select(a.c.id, a.c.title, a.c.url, a.c.published, a.c.language, a.c.duplicate_of, a.c.input,
+                   a.c.case_label, t.sites.c.name.label("site"))
+            .join(t.sites, t.sites.c.id == a.c.site_id, isouter=True).where(*conds))
+    n = 0
     with store.engine.connect() as conn:
-        for r in conn.execute(q).mappings():
-            d = dict(r)
-            d["published"] = d["published"].isoformat() if d["published"] else None
-            yield d
+        for where, order in _sorted_scans(a.c.published, a.c.id, f.after):
+            q = base.where(*where).order_by(*order)
+            if f.limit:
+                q = q.limit(f.limit - n)
+            for r in conn.execute(q).mappings():
+                d = dict(r)
+                d["published"] = d["published"].isoformat() if d["published"] else None
+                yield d
+                n += 1
+            if f.limit and n >= f.limit:
+                return

@@ -126,9 +126,9 @@ events = Table(
     Column("modality", String(16), nullable=False),
     Column("attributed_to", Text, nullable=True),
     Column("confidence", Float, nullable=False),
-    Index("ix_events_date", "date"),
+    Index("ix_events_date_type", "date", "event_type"),  # pages by date, counts by date and type
     Index("ix_events_type", "event_type", "sub_event_type"),
-    Index("ix_events_country", "country"),
+    Index("ix_events_country_date_type", "country", "date", "event_type"),
     Index("ix_events_latlon", "lat", "lon"),
 )
 
@@ -175,9 +175,9 @@ fused_events = Table(
     Column("articles", Integer, nullable=False),  # articles reporting it, copies included (GDELT NumArticles)
     Column("sources_independent", Integer, nullable=False),  # copies and spliced pages counted once
     Column("outlets", Text, nullable=True),  # '; '-separated, as ACLED's source column
-    Index("ix_fused_events_date", "date"),
+    Index("ix_fused_events_date_type", "date", "event_type"),
     Index("ix_fused_events_type", "event_type", "sub_event_type"),
-    Index("ix_fused_events_country", "country"),
+    Index("ix_fused_events_country_date_type", "country", "date", "event_type"),
     Index("ix_fused_events_latlon", "lat", "lon"),
 )
 
