@@ -21,7 +21,7 @@ from ..store import Store
 from ..store import schema as t
 from ..store.fused import fused_dict
 from ..store.query import find_articles
-from .cursor import page
+from .cursor import decode_day, page
 from .errors import ApiError, responses
 from .models import ActorDetail, ActorPage, NewsPage, PlaceDetail, PlacePage
 from .params import Cursor, Limit, article_filter
@@ -289,7 +289,7 @@ def list_news(
 ) -> dict:
     store = _store(request)
     f = article_filter(since, until, site, text, duplicates)
-    items, nxt = page(find_articles(store, f), cursor, limit, key="published")
+    items, nxt = page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
     ids = [a["id"] for a in items]
     src, fr, a = t.event_sources, t.fused_reports, t.articles
     with store.engine.connect() as conn:
