@@ -120,3 +120,12 @@ def rss(items: list[tuple[str, str]], title: str = "Test feed") -> str:
                    f"<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>" for link, t in items)
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
             f"<link>http://example.org/</link>{body}</channel></rss>")
+
+
+def sample_pages() -> list[bytes]:
+    """The six real news pages of samples/pages (English, MIT licence): article HTML to serve."""
+    import gzip
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "samples" / "pages"
+    return [gzip.decompress(p.read_bytes()) for p in sorted(folder.glob("*.html.gz"))]

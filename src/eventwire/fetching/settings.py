@@ -31,6 +31,7 @@ class FetchSettings:
     host_concurrency: int  # requests in flight to one host
     robots_ttl: float  # seconds a host's robots.txt is kept
     robots_max_bytes: int
+    poll_backoff_max: float  # seconds: a failing source's interval doubles per failure up to this
 
     @classmethod
     def load(cls, **overrides) -> FetchSettings:

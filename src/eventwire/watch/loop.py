@@ -1,0 +1,190 @@
+"""The watch loop: poll due sources, fetch their new items on a thread pool, ingest in order, fuse, call on_fused.
+
+Fetching runs ahead on ``workers`` threads (each host held to its own rate and concurrency by
+fetching.limits); articles are read and stored on the calling thread, one at a time and in feed
+order, through the same ``Ingester`` as `eventwire ingest` (pipeline loaded once). After a round
+that stored anything the new reports are fused and ``on_fused(store)`` runs (the alerts' seam).
+``stop`` (set by SIGINT/SIGTERM) is checked before each article: the article in hand is finished
+and marked seen, the rest are left for the next run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ..config import Settings
+from ..fetching.archive import WarcArchive
+from ..fetching.client import Fetcher, FetchError
+from ..fetching.guard import Guard
+from ..fetching.robots import Robots
+from ..fetching.settings import FetchSettings
+from ..ingest import Ingester, IngestSummary, fuse_new
+from ..store import Store
+from .discover import Item, items
+from .items import Fetched, fetch_item, ingest_item
+from .sourcelist import Source
+from .state import SourceState, WatchState
+
+Report = Callable[[str, dict], None]
+
+
+@dataclass
+class RoundSummary:
+    sources: int = 0
+    not_modified: int = 0
+    failed: int = 0  # sources whose poll failed
+    new_items: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    ingest: IngestSummary = field(default_factory=IngestSummary)
+    fused: bool = False
+
+
+class Watcher:
+    def __init__(self, store: Store, sources: list[Source], settings: Settings | None = None,
+                 fetch: FetchSettings | None = None, archive: str | None = None, workers: int = 4,
+                 on_fused: Callable[[Store], None] | None = None, report: Report | None = None,
+                 ingester: Ingester | None = None) -> None:
+        self.store = store
+        self.sources = sources
+        self.settings = settings or Settings()
+        guard = Guard(s.host for s in sources if s.allow_private)
+        self.fetcher = Fetcher(fetch, guard, archive=WarcArchive(archive) if archive else None)
+        self.robots = Robots(self.fetcher)
+        self.state = WatchState(store)
+        self.workers = workers
+        self.on_fused = on_fused
+        self.report = report or (lambda _event, _data: None)
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+        self._validators: dict[str, tuple[str | None, str | None]] = {}
+        if ingester is None:
+            ingester = Ingester(store, self.settings)
+            ingester.pipeline.warm()
+        self.ingester = ingester
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    def run(self, once: bool = False, max_rounds: int | None = None, max_seconds: float | None = None) -> int:
+        """Poll until stopped (``once``: every source one time); returns the rounds run."""
+        t_end = time.monotonic() + max_seconds if max_seconds else None
+        states = {s.url: self.state.source(s.url, s.name) for s in self.sources}
+        rounds = 0
+        while not self.stop.is_set():
+            now = datetime.now(UTC)
+            due = [s for s in self.sources if once or (states[s.url].next_due or now) <= now]
+            if due:
+                self.round(due, states)
+                rounds += 1
+            if once or (max_rounds and rounds >= max_rounds):
+                break
+            nxt = min((states[s.url].next_due or now) for s in self.sources) if self.sources else now
+            wait = max(0.05, (nxt - datetime.now(UTC)).total_seconds())
+            if t_end is not None:
+                if time.monotonic() >= t_end:
+                    break
+                wait = min(wait, t_end - time.monotonic())
+            self.stop.wait(min(wait, 1.0))
+        return rounds
+
+    def round(self, due: list[Source], states: dict[str, SourceState]) -> RoundSummary:
+        out = RoundSummary(sources=len(due))
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="eventwire-fetch")
+        try:
+            polls = [(src, pool.submit(self._poll, src, states[src.url])) for src in due]
+            queue: list[tuple[Source, Future]] = []
+            found: dict[str, list[Item]] = {}
+            for src, fut in polls:
+                new = fut.result()
+                if new is None:
+                    out.failed += 1
+                    continue
+                if new is False:
+                    out.not_modified += 1
+                    continue
+                found[src.url] = new
+                out.new_items += len(new)
+                queue.extend((src, pool.submit(fetch_item, it, self.fetcher, self.robots)) for it in new)
+            pending = {url: len(v) for url, v in found.items()}
+            for src, fut in queue:
+                if self.stop.is_set():
+                    break
+                f: Fetched = fut.result()
+                st = states[src.url]
+                outcome = ingest_item(f, st.id, self.ingester, self.state, out.ingest)
+                key = outcome.split(":", 1)[0]
+                out.outcomes[key] = out.outcomes.get(key, 0) + 1
+                if key != "retry":
+                    pending[src.url] -= 1
+                self.report("item", {"source": src.name, "url": f.item.url, "outcome": outcome})
+            for url, left in pending.items():
+                self._finish(states[url], complete=left == 0)
+        finally:
+            pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
+        if out.ingest.ingested:
+            fuse_new(self.store, out.ingest)
+            out.fused = True
+            if self.on_fused is not None:
+                self.on_fused(self.store)
+        self.report("round", {"sources": out.sources, "not_modified": out.not_modified, "failed": out.failed,
+                              "new_items": out.new_items, **out.outcomes,
+                              "fused": out.ingest.fusion.line() if out.ingest.fusion else None})
+        return out
+
+    def _poll(self, src: Source, st: SourceState) -> list[Item] | bool | None:
+        """The source's unseen items; False when unchanged (304); None when the poll failed (state saved)."""
+        now = datetime.now(UTC)
+        st.last_poll = now
+        try:
+            if not self.robots.allowed(src.url):
+                raise FetchError("robots", f"{src.url}: robots.txt disallows it")
+            resp = self.fetcher.get(src.url, etag=st.etag, last_modified=st.last_modified)
+        except FetchError as exc:
+            st.failures += 1
+            st.last_error, st.last_error_at = str(exc), now
+            backoff = min(src.interval * 2 ** st.failures, max(src.interval, self.fetcher.settings.poll_backoff_max))
+            st.next_due = now + timedelta(seconds=backoff)
+            self.state.save(st)
+            self.report("error", {"source": src.name, "url": src.url, "error": str(exc),
+                                  "retry_in_s": round(backoff, 1)})
+            return None
+        if resp.not_modified:
+            self._succeed(st, src, resp.etag or st.etag, resp.last_modified or st.last_modified)
+            self.report("poll", {"source": src.name, "status": 304, "new": 0})
+            return False
+        found = items(resp.body, resp.url, src.kind, self.settings.max_bytes)
+        unseen = set(self.state.unseen([i.url for i in found]))
+        new = [i for i in found if i.url in unseen]
+        # Validators are kept aside until every new item is handled (see state.py).
+        with self._lock:
+            self._validators[src.url] = (resp.etag, resp.last_modified)
+        self.report("poll", {"source": src.name, "status": resp.status, "items": len(found), "new": len(new)})
+        if not new:
+            self._finish(st, complete=True)
+        return new
+
+    def _succeed(self, st: SourceState, src: Source, etag: str | None, last_modified: str | None) -> None:
+        now = datetime.now(UTC)
+        st.etag, st.last_modified = etag, last_modified
+        st.last_success, st.failures = now, 0
+        st.next_due = now + timedelta(seconds=src.interval)
+        self.state.save(st)
+
+    def _finish(self, st: SourceState, complete: bool) -> None:
+        """A poll whose items were handled: its validators are saved only if all were (``complete``)."""
+        src = next(s for s in self.sources if s.url == st.url)
+        with self._lock:
+            etag, lm = self._validators.pop(st.url, (None, None))
+        if complete:
+            self._succeed(st, src, etag, lm)
+        else:
+            # Items left (stopped, or a transient failure): read the feed whole again, and soon if stopped.
+            self._succeed(st, src, None, None)
+            if self.stop.is_set():
+                st.next_due = datetime.now(UTC)
+                self.state.save(st)
