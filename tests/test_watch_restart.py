@@ -1,4 +1,4 @@
-"""Restarting `eventwire watch`: killed mid-poll (kill -9) or stopped (SIGTERM), it ends where an uninterrupted run does.
+"""Restarting `eventwire watch`: killed (kill -9) or stopped (SIGTERM) mid-poll, it ends as an uninterrupted run does.
 
 The server signals the monitor itself, from inside the K-th article request, so the kill lands mid-poll
 every time. Every wait is bounded (process timeouts, at most a few --once runs).
