@@ -65,3 +65,17 @@ def test_fusion_scale_quick_runs_and_prints_its_figures():
         assert 0.5 < float(r[12]) <= 1.0 and 0.5 < float(r[13]) <= 1.0  # planted pairs: precision, recall
         assert r[-1] == "yes"  # incremental = full
     assert lines[3].startswith("growth: ") and "(linear: 2.5x)" in lines[3]
+
+
+def test_watch_throughput_sample_runs_and_prints_its_figures():
+    # benchmarks/watch_throughput.py --sample: 5 feeds on a local server, one publication round.
+    # Figures only, no timing assertion; exit 0 means every published article was stored and fused.
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "watch_throughput.py"), "--sample"],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-1000:]
+    out = res.stdout
+    assert re.search(r"published 5, stored 5 \(5 articles in the store", out), out
+    assert re.search(r"throughput: \d+\.\d articles/minute sustained", out), out
+    for stage in ("stored", "fused"):
+        m = re.search(rf"lag publication -> {stage}: p50 (\d+\.\d) s, p90 (\d+\.\d) s, max (\d+\.\d) s", out)
+        assert m and float(m[1]) <= float(m[2]) <= float(m[3]), out
