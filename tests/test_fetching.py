@@ -201,3 +201,9 @@ def test_archive_writes_replayable_warc(site, tmp_path):
     assert len(files) == 1
     raws = [r for r in iter_warc(str(files[0]), 10_000_000) if not r.skipped]
     assert [(r.url, r.data) for r in raws] == [(site.url("/story"), b"<html><body><p>story</p></body></html>")]
+
+
+def test_a_name_that_does_not_resolve_is_a_transient_network_error():
+    with pytest.raises(FetchError) as err:
+        _fetcher().get("http://no-such-host.invalid/feed.xml")
+    assert err.value.kind == "network" and err.value.transient

@@ -119,7 +119,7 @@ def test_failing_sources_back_off_while_the_others_are_polled(site, store, pipel
             w.round(sources, states)
             for s in sources[:2]:
                 st = states[s.url]
-                gaps[s.name].append((st.next_due - st.last_poll).total_seconds())
+                gaps[s.name].append((st.next_due - st.last_error_at).total_seconds())
         assert _articles(store) == 1  # the good source is not held up by the others
         for name, src in (("slow", sources[0]), ("down", sources[1])):
             st = WatchState(store).source(src.url)
@@ -285,3 +285,43 @@ def test_state_tables_on_every_backend(backend, tmp_path):
         again = ws.source("http://a.example/feed")
         assert (again.items_seen, again.etag, again.newest_published.isoformat()) == (1, '"x"', "2026-12-01")
         assert again.last_success.tzinfo is not None
+
+
+def test_a_feed_that_is_not_one_is_a_recorded_failure(site, store, pipeline):
+    site.set("/feed.xml", "<html><body>moved to our app</body></html>")
+    src = Source(site.url("/feed.xml"), "f", 60, kind="feed", allow_private=True)
+    w = _watcher(store, pipeline, [src])
+    w.run(once=True)
+    st = WatchState(store).source(src.url)
+    assert st.failures == 1 and "not an RSS or Atom feed" in st.last_error and _articles(store) == 0
+    w.close()
+
+
+def test_progress_line_on_a_terminal(site, tmp_path):
+    import pty
+
+    urls = _serve_articles(site, 1)
+    site.set("/feed.xml", rss([(urls[0], "a")]), content_type="application/rss+xml")
+    sources = tmp_path / "s.toml"
+    sources.write_text(f'[[source]]\nurl = "{site.url("/feed.xml")}"\nallow_private = true\n', encoding="utf-8")
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "eventwire", "watch", "--once", "--sources", str(sources),
+                             "--db", str(tmp_path / "w.db")], stderr=sub, stdout=subprocess.DEVNULL)
+    os.close(sub)
+    chunks = []
+    try:
+        while True:  # bounded: the process ends (or the timeout below kills it) and the pty closes
+            try:
+                data = os.read(main, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        proc.wait(timeout=300)
+        os.close(main)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "\rwatch: round 1, 1 new items, 1 stored, 0 source errors" in text.replace("\x1b[K", "")
+    assert "{" not in text  # no JSON logs on a terminal

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .guard import Guard, GuardedBackend, Refused
+from .guard import Guard, GuardedBackend, Refused, Unresolved
 from .limits import HostLimits
 from .settings import FetchSettings
 
@@ -97,6 +97,8 @@ class Fetcher:
                 self.guard.check_url(url)
             except Refused as exc:
                 raise FetchError("refused", str(exc)) from None
+            except Unresolved as exc:
+                raise FetchError("network", str(exc)) from None
             headers = {}
             if etag:
                 headers["If-None-Match"] = etag
@@ -161,6 +163,8 @@ class Fetcher:
                     return Response(str(r.url), 200, rh, b"".join(chunks), request_headers=sent)
             except Refused as exc:
                 raise FetchError("refused", str(exc)) from None
+            except Unresolved as exc:
+                raise FetchError("network", str(exc)) from None
             except httpx.TimeoutException as exc:
                 raise FetchError("timeout", f"{url}: timed out ({type(exc).__name__})") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:

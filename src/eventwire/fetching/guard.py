@@ -24,6 +24,10 @@ class Refused(Exception):
     """A URL the monitor must not fetch; the message says why, in one line."""
 
 
+class Unresolved(Exception):
+    """A host name that does not resolve now (maybe a passing DNS failure: worth trying again)."""
+
+
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
@@ -61,7 +65,7 @@ class Guard:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise Refused(f"{host}: cannot resolve ({exc})") from None
+            raise Unresolved(f"{host}: cannot resolve ({exc})") from None
         out: list[str] = []
         for info in infos:
             addr = str(info[4][0]).split("%", 1)[0]

@@ -16,6 +16,10 @@ from ..feeds import iter_feed, looks_like_feed
 from ..sources import RawInput
 
 
+class NotAFeed(Exception):
+    """A source that should be a feed but cannot be read as one (one line)."""
+
+
 @dataclass(frozen=True)
 class Item:
     url: str  # the article page to fetch (or the feed item's own key when it has no link)
@@ -36,7 +40,13 @@ def is_feed(body: bytes, kind: str | None) -> bool:
 
 def items(body: bytes, base_url: str, kind: str | None, max_bytes: int) -> list[Item]:
     """The items of a feed or the article links of a page, in document order, without repeats."""
-    found = feed_items(body, base_url, max_bytes) if is_feed(body, kind) else page_links(body, base_url)
+    if is_feed(body, kind):
+        found = feed_items(body, base_url, max_bytes)
+        if not found and not looks_like_feed(body):
+            # feedparser reads an HTML page as an empty feed: say what it is.
+            raise NotAFeed(f"{base_url}: not an RSS or Atom feed (the source list says kind = feed)")
+    else:
+        found = page_links(body, base_url)
     seen: set[str] = set()
     return [i for i in found if not (i.url in seen or seen.add(i.url))]
 
@@ -44,6 +54,8 @@ def items(body: bytes, base_url: str, kind: str | None, max_bytes: int) -> list[
 def feed_items(body: bytes, base_url: str, max_bytes: int) -> list[Item]:
     out = []
     for raw in iter_feed(body, base_url, max_bytes):
+        if raw.error and not raw.url:
+            raise NotAFeed(f"{base_url}: {raw.error}")
         if raw.url:
             out.append(Item(urldefrag(urljoin(base_url, raw.url))[0], raw.published, raw.title))
         elif raw.data is not None:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +26,7 @@ from ..fetching.robots import Robots
 from ..fetching.settings import FetchSettings
 from ..ingest import Ingester, IngestSummary, fuse_new
 from ..store import Store
-from .discover import Item, items
+from .discover import Item, NotAFeed, items
 from .items import Fetched, fetch_item, ingest_item
 from .sourcelist import Source
 from .state import SourceState, WatchState
@@ -100,7 +101,9 @@ class Watcher:
             queue: list[tuple[Source, Future]] = []
             found: dict[str, list[Item]] = {}
             for src, fut in polls:
-                new = fut.result()
+                if self.stop.is_set():
+                    break
+                new = self._wait(fut)
                 if new is None:
                     out.failed += 1
                     continue
@@ -112,9 +115,9 @@ class Watcher:
                 queue.extend((src, pool.submit(fetch_item, it, self.fetcher, self.robots)) for it in new)
             pending = {url: len(v) for url, v in found.items()}
             for src, fut in queue:
-                if self.stop.is_set():
+                f: Fetched | None = self._wait(fut)
+                if f is None:
                     break
-                f: Fetched = fut.result()
                 st = states[src.url]
                 outcome = ingest_item(f, st.id, self.ingester, self.state, out.ingest)
                 key = outcome.split(":", 1)[0]
@@ -145,19 +148,15 @@ class Watcher:
                 raise FetchError("robots", f"{src.url}: robots.txt disallows it")
             resp = self.fetcher.get(src.url, etag=st.etag, last_modified=st.last_modified)
         except FetchError as exc:
-            st.failures += 1
-            st.last_error, st.last_error_at = str(exc), now
-            backoff = min(src.interval * 2 ** st.failures, max(src.interval, self.fetcher.settings.poll_backoff_max))
-            st.next_due = now + timedelta(seconds=backoff)
-            self.state.save(st)
-            self.report("error", {"source": src.name, "url": src.url, "error": str(exc),
-                                  "retry_in_s": round(backoff, 1)})
-            return None
+            return self._failed(src, st, str(exc))
         if resp.not_modified:
             self._succeed(st, src, resp.etag or st.etag, resp.last_modified or st.last_modified)
             self.report("poll", {"source": src.name, "status": 304, "new": 0})
             return False
-        found = items(resp.body, resp.url, src.kind, self.settings.max_bytes)
+        try:
+            found = items(resp.body, resp.url, src.kind, self.settings.max_bytes)
+        except NotAFeed as exc:
+            return self._failed(src, st, str(exc))
         unseen = set(self.state.unseen([i.url for i in found]))
         new = [i for i in found if i.url in unseen]
         # Validators are kept aside until every new item is handled (see state.py).
@@ -167,6 +166,26 @@ class Watcher:
         if not new:
             self._finish(st, complete=True)
         return new
+
+    def _failed(self, src: Source, st: SourceState, error: str) -> None:
+        """A failed poll: recorded, and the source waits its interval doubled per consecutive failure."""
+        now = datetime.now(UTC)
+        st.failures += 1
+        st.last_error, st.last_error_at = error, now
+        backoff = min(src.interval * 2 ** st.failures, max(src.interval, self.fetcher.settings.poll_backoff_max))
+        st.next_due = now + timedelta(seconds=backoff)
+        self.state.save(st)
+        self.report("error", {"source": src.name, "url": src.url, "error": error, "retry_in_s": round(backoff, 1)})
+        return None
+
+    def _wait(self, fut: Future):
+        """The future's result, or None as soon as ``stop`` is set (a fetch in flight is not the article in hand)."""
+        while not self.stop.is_set():
+            try:
+                return fut.result(timeout=0.2)
+            except FuturesTimeout:
+                continue
+        return None
 
     def _succeed(self, st: SourceState, src: Source, etag: str | None, last_modified: str | None) -> None:
         now = datetime.now(UTC)
