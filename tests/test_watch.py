@@ -75,7 +75,21 @@ def _serve_articles(site, n, start=0) -> list[str]:
     return urls
 
 
-def test_only_new_items_are_ingested_and_unchanged_feeds_answer_304(site, store, pipeline):
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def any_store(request, tmp_path):
+    if request.param == "sqlite":
+        url = str(tmp_path / "events.db")
+    else:
+        from .test_store import _fresh_pg_database
+
+        url = _fresh_pg_database(PG_URL, "watch_" + tmp_path.name)
+    s = Store(url)
+    yield s
+    s.close()
+
+
+def test_only_new_items_are_ingested_and_unchanged_feeds_answer_304(site, any_store, pipeline):
+    store = any_store
     urls = _serve_articles(site, 3)
     site.set("/feed.xml", rss([(u, f"story {i}") for i, u in enumerate(urls[:2])]), etag='"v1"',
              content_type="application/rss+xml")
@@ -219,6 +233,11 @@ def test_cli_once_status_api_and_warc_replay(site, tmp_path):
              "--sources", sources)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "sources.toml").read_text("utf-8").startswith("# my sources\n")  # comments kept
+    again = _cli("sources", "add", site.url("/feed.xml"), "--sources", sources)
+    assert again.returncode == 2 and "already lists local" in again.stderr
+    listed = _cli("sources", "list", "--json", "--sources", sources)
+    assert [json.loads(x) for x in listed.stdout.splitlines()] == [
+        {"name": "local", "url": site.url("/feed.xml"), "interval_s": 60.0, "kind": None, "allow_private": True}]
     r = _cli("watch", "--once", "--sources", sources, "--db", db, "--archive", str(tmp_path / "warc"))
     assert r.returncode == 0, r.stderr
     logs = [json.loads(line) for line in r.stderr.splitlines() if line.startswith("{")]
@@ -258,6 +277,7 @@ def test_cli_errors_are_one_line(tmp_path):
         (("sources", "add", "file:///etc/passwd", "--sources", str(bad)), 2, "is not an http(s) URL"),
         (("sources", "remove", "nope", "--sources", str(tmp_path / "none.toml")), 2, "no source with URL or name"),
         (("watch", "--json", "--sources", str(bad)), 2, "--json goes with --status"),
+        (("sources", "add", "http://x.org/feed", "--sources", str(bad)), 2, "source 1: 'soon' is not an interval"),
     ]:
         r = _cli(*args, timeout=60)
         assert r.returncode == code and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
