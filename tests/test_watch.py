@@ -345,3 +345,14 @@ def test_progress_line_on_a_terminal(site, tmp_path):
     assert proc.returncode == 0, text
     assert "\rwatch: round 1, 1 new items, 1 stored, 0 source errors" in text.replace("\x1b[K", "")
     assert "{" not in text  # no JSON logs on a terminal
+
+
+def test_each_source_is_polled_on_its_own_interval(site, store, pipeline):
+    site.set("/fast.xml", rss([]), content_type="application/rss+xml")
+    site.set("/slow.xml", rss([]), content_type="application/rss+xml")
+    w = _watcher(store, pipeline, [Source(site.url("/fast.xml"), "fast", 1, allow_private=True),
+                                   Source(site.url("/slow.xml"), "slow", 60, allow_private=True)])
+    w.run(max_seconds=3.5)  # bounded in time; never stopped by hand
+    fast, slow = len(site.requests("/fast.xml")), len(site.requests("/slow.xml"))
+    assert slow == 1 and 3 <= fast <= 5, (fast, slow)
+    w.close()
