@@ -211,10 +211,11 @@ def test_on_fused_runs_after_a_round_that_stored_articles(site, store, pipeline)
 
     w = _watcher(store, pipeline, [Source(site.url("/feed.xml"), "f", 60, allow_private=True)], on_fused=hook)
     w.run(once=True)
-    w.run(once=True)  # nothing new: no fusion, no hook
+    w.run(once=True)  # nothing new: no fusion, the hook only at the start (catch-up)
     site.set("/feed.xml", rss([(urls[0], "a"), (urls[1], "b")]), content_type="application/rss+xml")
     w.run(once=True)
-    assert [c[0] for c in calls] == [1, 2]
+    # articles seen by the hook: start of run 1, after its round, start of runs 2 and 3, after run 3's round
+    assert [c[0] for c in calls] == [0, 1, 1, 1, 2]
     assert all(c[1] == c[2] for c in calls)  # every report fused before the hook ran
     w.close()
 
@@ -355,4 +356,27 @@ def test_each_source_is_polled_on_its_own_interval(site, store, pipeline):
     w.run(max_seconds=3.5)  # bounded in time; never stopped by hand
     fast, slow = len(site.requests("/fast.xml")), len(site.requests("/slow.xml"))
     assert slow == 1 and 3 <= fast <= 5, (fast, slow)
+    w.close()
+
+
+def test_a_restart_fuses_what_an_interrupted_run_stored_and_runs_the_hook(site, store, pipeline):
+    # As if killed after storing an article but before fusing it: stored through the ingest path, not fused.
+    from eventwire.ingest import IngestSummary
+    from eventwire.sources import RawInput
+
+    ing = Ingester(store, load_pipeline=False)
+    ing.pipeline = pipeline
+    for i, page in enumerate(PAGES):  # until a page with events is stored (bounded: six pages)
+        ing.ingest_one(RawInput(f"story-{i}", page, url=site.url(f"/news/2026/12/story-{i}")), IngestSummary())
+        if store.counts()["events"]:
+            break
+    assert store.counts()["events"] > 0
+    site.set("/feed.xml", rss([]), content_type="application/rss+xml")
+    calls = []
+    w = _watcher(store, pipeline, [Source(site.url("/feed.xml"), "f", 60, allow_private=True)],
+                 on_fused=lambda s: calls.append(s))
+    w.run(once=True)  # nothing new on the server
+    from eventwire.fusion import unfused_count
+
+    assert unfused_count(store) == 0 and calls == [store]
     w.close()

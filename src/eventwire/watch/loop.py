@@ -75,6 +75,7 @@ class Watcher:
         """Poll until stopped (``once``: every source one time); returns the rounds run."""
         t_end = time.monotonic() + max_seconds if max_seconds else None
         states = {s.url: self.state.source(s.url, s.name) for s in self.sources}
+        self.catch_up()
         rounds = 0
         while not self.stop.is_set():
             now = datetime.now(UTC)
@@ -92,6 +93,22 @@ class Watcher:
                 wait = min(wait, t_end - time.monotonic())
             self.stop.wait(min(wait, 1.0))
         return rounds
+
+    def catch_up(self) -> None:
+        """What an interrupted run left undone: fuse reports stored but not fused, then run ``on_fused``.
+
+        A run killed after storing articles but before fusing them, or after fusing but before the hook
+        finished, would otherwise wait for the next new article; the hook must be idempotent (it may see
+        the same fused events again).
+        """
+        from ..fusion import unfused_count
+
+        if unfused_count(self.store):
+            summary = IngestSummary()
+            fuse_new(self.store, summary)
+            self.report("catch-up", {"fused": summary.fusion.line()})
+        if self.on_fused is not None:
+            self.on_fused(self.store)
 
     def round(self, due: list[Source], states: dict[str, SourceState]) -> RoundSummary:
         out = RoundSummary(sources=len(due))
