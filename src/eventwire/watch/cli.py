@@ -90,7 +90,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
         from .loop import Watcher
 
         report = _Progress() if sys.stderr.isatty() else _json_log
-        watcher = Watcher(store, sources, settings, archive=args.archive, workers=args.workers,
+        from ..fetching.settings import FetchSettings
+
+        fetch = FetchSettings.load(max_bytes=settings.max_bytes)  # --max-mb caps every response too
+        watcher = Watcher(store, sources, settings, fetch=fetch, archive=args.archive, workers=args.workers,
                           on_fused=on_fused_hook(), report=report)
         _on_signals(watcher)
         try:
