@@ -150,6 +150,25 @@ def test_failing_sources_back_off_while_the_others_are_polled(site, store, pipel
         down.close()
 
 
+def test_a_slow_host_holds_up_no_other_source(site, store, pipeline):
+    slow = Site()
+    try:
+        slow.set("/feed.xml", rss([]), delay=20.0)
+        urls = _serve_articles(site, 1)
+        site.set("/feed.xml", rss([(urls[0], "ok")]), content_type="application/rss+xml")
+        sources = [Source(slow.url("/feed.xml"), "slow", 10, allow_private=True),  # listed first
+                   Source(site.url("/feed.xml"), "good", 10, allow_private=True)]
+        events: list = []
+        w = _watcher(store, pipeline, sources, events=events, fetch={"read_timeout": 12.0, "retries": 0})
+        w.run(once=True)
+        order = [(e, d.get("source")) for e, d in events if e in ("item", "error")]
+        # the good source's article was stored while the slow host was still timing out
+        assert order == [("item", "good"), ("error", "slow")], order
+        w.close()
+    finally:
+        slow.close()
+
+
 def test_refusals_robots_oversized_redirect_loop_and_private_links(site, store, pipeline):
     urls = _serve_articles(site, 2)
     site.set("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")

@@ -10,6 +10,7 @@ and marked seen, the rest are left for the next run.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from ..config import Settings
 from ..fetching.archive import WarcArchive
@@ -111,39 +113,40 @@ class Watcher:
             self.on_fused(self.store)
 
     def round(self, due: list[Source], states: dict[str, SourceState]) -> RoundSummary:
+        """Poll ``due``; as each poll answers, its items' fetches start, and its articles are read in feed order.
+
+        Sources are handled in the order their polls answer, so a slow or failing host holds up nobody else.
+        """
         out = RoundSummary(sources=len(due))
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="eventwire-fetch")
+        answered: queue.Queue = queue.Queue()
+
+        def polled(src: Source, fut: Future) -> None:  # on the polling thread: start the item fetches at once
+            try:
+                new = fut.result()
+                futs = [pool.submit(fetch_item, it, self.fetcher, self.robots) for it in new] if new else []
+            except BaseException as exc:  # noqa: B036 (handed to the main thread, raised there)
+                answered.put((src, exc, []))
+                return
+            answered.put((src, new, futs))
+
         try:
-            polls = [(src, pool.submit(self._poll, src, states[src.url])) for src in due]
-            queue: list[tuple[Source, Future]] = []
-            found: dict[str, list[Item]] = {}
-            for src, fut in polls:
-                if self.stop.is_set():
+            for src in due:
+                pool.submit(self._poll, src, states[src.url]).add_done_callback(partial(polled, src))
+            for _ in due:
+                got = self._next(answered)
+                if got is None:
                     break
-                new = self._wait(fut)
+                src, new, futs = got
+                if isinstance(new, BaseException):
+                    raise new
                 if new is None:
                     out.failed += 1
-                    continue
-                if new is False:
+                elif new is False:
                     out.not_modified += 1
-                    continue
-                found[src.url] = new
-                out.new_items += len(new)
-                queue.extend((src, pool.submit(fetch_item, it, self.fetcher, self.robots)) for it in new)
-            pending = {url: len(v) for url, v in found.items()}
-            for src, fut in queue:
-                f: Fetched | None = self._wait(fut)
-                if f is None:
-                    break
-                st = states[src.url]
-                outcome = ingest_item(f, st.id, self.ingester, self.state, out.ingest)
-                key = outcome.split(":", 1)[0]
-                out.outcomes[key] = out.outcomes.get(key, 0) + 1
-                if key != "retry":
-                    pending[src.url] -= 1
-                self.report("item", {"source": src.name, "url": f.item.url, "outcome": outcome})
-            for url, left in pending.items():
-                self._finish(states[url], complete=left == 0)
+                elif new:
+                    out.new_items += len(new)
+                    self._ingest_source(src, states[src.url], futs, out)
         finally:
             pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
         if out.ingest.ingested:
@@ -155,6 +158,30 @@ class Watcher:
                               "new_items": out.new_items, **out.outcomes,
                               "fused": out.ingest.fusion.line() if out.ingest.fusion else None})
         return out
+
+    def _ingest_source(self, src: Source, st: SourceState, futs: list[Future], out: RoundSummary) -> None:
+        """The source's new articles, in feed order; its poll is complete when none is left to retry."""
+        left = len(futs)
+        for fut in futs:
+            f: Fetched | None = self._wait(fut)
+            if f is None:
+                break
+            outcome = ingest_item(f, st.id, self.ingester, self.state, out.ingest)
+            key = outcome.split(":", 1)[0]
+            out.outcomes[key] = out.outcomes.get(key, 0) + 1
+            if key != "retry":
+                left -= 1
+            self.report("item", {"source": src.name, "url": f.item.url, "outcome": outcome})
+        self._finish(st, complete=left == 0)
+
+    def _next(self, answered: queue.Queue):
+        """The next answered poll, or None as soon as ``stop`` is set."""
+        while not self.stop.is_set():
+            try:
+                return answered.get(timeout=0.2)
+            except queue.Empty:
+                continue
+        return None
 
     def _poll(self, src: Source, st: SourceState) -> list[Item] | bool | None:
         """The source's unseen items; False when unchanged (304); None when the poll failed (state saved)."""
