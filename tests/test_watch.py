@@ -399,3 +399,17 @@ def test_a_restart_fuses_what_an_interrupted_run_stored_and_runs_the_hook(site, 
 
     assert unfused_count(store) == 0 and calls == [store]
     w.close()
+
+
+def test_an_unreadable_page_is_logged_with_its_reason_and_not_retried(site, store, pipeline, capsys):
+    site.set("/news/2026/12/empty-story", "<html><body></body></html>")
+    site.set("/feed.xml", rss([(site.url("/news/2026/12/empty-story"), "empty")]), content_type="application/rss+xml")
+    events: list = []
+    w = _watcher(store, pipeline, [Source(site.url("/feed.xml"), "f", 60, allow_private=True)], events=events)
+    w.run(once=True)
+    w.run(once=True)
+    items = [d["outcome"] for e, d in events if e == "item"]
+    assert len(items) == 1 and items[0].startswith("failed: ") and len(items[0]) > len("failed: ")
+    assert "empty-story" not in capsys.readouterr().err  # in the structured log, not bare on stderr
+    assert len(site.requests("/news/2026/12/empty-story")) == 1
+    w.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -56,8 +58,10 @@ def ingest_item(f: Fetched, sid: str, ingester: Ingester, state: WatchState, sum
 
 def _ingest(raw: RawInput, ingester: Ingester, summary: IngestSummary) -> str:
     before = (summary.stored, summary.duplicates, summary.already, summary.failed, sum(summary.skipped.values()))
+    said = io.StringIO()  # ingest_one's one-line reasons, kept for the structured log instead of bare stderr
     try:
-        ingester.ingest_one(raw, summary)
+        with redirect_stderr(said):
+            ingester.ingest_one(raw, summary)
     except Exception as exc:
         from ..ingest import _is_store_error
 
@@ -67,4 +71,6 @@ def _ingest(raw: RawInput, ingester: Ingester, summary: IngestSummary) -> str:
         return f"failed: internal error ({type(exc).__name__}: {first_line(exc)})"
     after = (summary.stored, summary.duplicates, summary.already, summary.failed, sum(summary.skipped.values()))
     names = ("stored", "duplicate", "already", "failed", "skipped")
-    return next((n for n, a, b in zip(names, after, before, strict=True) if a > b), "already")
+    outcome = next((n for n, a, b in zip(names, after, before, strict=True) if a > b), "already")
+    reason = " ".join(said.getvalue().split()).removeprefix(f"eventwire: {raw.name}: ")
+    return f"{outcome}: {reason}" if reason and outcome in ("failed", "skipped") else outcome
