@@ -322,7 +322,7 @@ def test_the_app_keeps_to_its_openapi_schema(client):
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     operations = [op.ok() for op in schema.get_all_operations()]
-    assert len(operations) == 17  # 8 reading, 4 writing (403 here: no token configured), 5 in catalog.py
+    assert len(operations) == 18  # 8 reading, 4 writing (403 here: no token configured), 5 in catalog.py, 1 watch
     statuses: set[int] = set()
     for op in operations:
         @given(case=op.as_strategy())

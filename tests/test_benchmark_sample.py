@@ -85,3 +85,17 @@ def test_api_latency_sample_serves_every_scenario_and_prints_its_figures(tmp_pat
     assert lines[10].startswith("sqlite: p95 at 1000 events / at 100: page ")
     assert re.match(r"sqlite, in process, one client, 1000 events: deep page .* ms streaming -> .* ms keyset",
                     lines[11])
+
+
+def test_watch_throughput_sample_runs_and_prints_its_figures():
+    # benchmarks/watch_throughput.py --sample: 5 feeds on a local server, one publication round.
+    # Figures only, no timing assertion; exit 0 means every published article was stored and fused.
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "watch_throughput.py"), "--sample"],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-1000:]
+    out = res.stdout
+    assert re.search(r"published 5, stored 5 \(5 articles in the store", out), out
+    assert re.search(r"throughput: \d+\.\d articles/minute sustained", out), out
+    for stage in ("stored", "fused"):
+        m = re.search(rf"lag publication -> {stage}: p50 (\d+\.\d) s, p90 (\d+\.\d) s, max (\d+\.\d) s", out)
+        assert m and float(m[1]) <= float(m[2]) <= float(m[3]), out

@@ -122,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     limits(srv)
     srv.add_argument("--workers", type=opt.positive_int, default=1,
                      help="server processes sharing the port (default 1; one per CPU core serves more clients)")
+    _watch_parsers(sub, db_option)
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")
@@ -132,6 +133,44 @@ def _parser() -> argparse.ArgumentParser:
     evl.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return ap
 
+
+
+def _watch_parsers(sub, db_option) -> None:
+    """`eventwire sources add/list/remove` and `eventwire watch` (issue 12's monitor)."""
+    def sources_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--sources", metavar="FILE", help="the source list (default: $EVENTWIRE_SOURCES, else "
+                                                         "sources.toml in the user config directory)")
+
+    srp = sub.add_parser("sources", help="the feeds and section pages `eventwire watch` polls: add, list, remove")
+    act = srp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = act.add_parser("add", help="add a feed or section page to the source list")
+    add.add_argument("url", type=opt.http_url, help="an RSS/Atom feed or a site's section page (http/https)")
+    add.add_argument("--name", help="a short name (default: from the URL)")
+    add.add_argument("--interval", type=opt.interval, help="how often to poll it: 90s, 15m, 2h, 1d (default 15m)")
+    add.add_argument("--kind", choices=["feed", "page"], help="feed or page (default: sniffed at each poll)")
+    add.add_argument("--allow-private", action="store_true",
+                     help="the host is on your own network (a private or loopback address): allow it")
+    sources_option(add)
+    lsp = act.add_parser("list", help="list the sources")
+    lsp.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    sources_option(lsp)
+    rmp = act.add_parser("remove", help="remove a source by URL or name")
+    rmp.add_argument("key", metavar="URL|NAME")
+    sources_option(rmp)
+
+    wp = sub.add_parser("watch", help="poll the source list and ingest new articles as they appear")
+    sources_option(wp)
+    db_option(wp)
+    wp.add_argument("--once", action="store_true", help="poll every source once and exit (for cron jobs)")
+    wp.add_argument("--status", action="store_true", help="show each source's last success, last error, items "
+                                                          "seen and lag, and exit")
+    wp.add_argument("--json", action="store_true", help="with --status: JSON Lines instead of a table")
+    wp.add_argument("--archive", metavar="DIR", help="also write every raw response to DIR/*.warc.gz "
+                                                     "(replay with 'eventwire ingest DIR')")
+    wp.add_argument("--workers", type=opt.positive_int, default=4, help="fetching threads (default 4)")
+    wp.add_argument("--rounds", type=opt.positive_int, help="stop after this many polling rounds")
+    wp.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
+    limits(wp)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

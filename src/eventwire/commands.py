@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from .config import Settings
 from .errors import EventwireError, UsageError
 from .store.location import locate
+from .watch.cli import cmd_sources, cmd_watch  # noqa: F401  (dispatched by name: the monitor, issue 12)
 
 if TYPE_CHECKING:
     from .store import Store

@@ -212,3 +212,23 @@ def seconds_option(value: str) -> float | None:
     if not s >= 0 or s == float("inf"):
         raise argparse.ArgumentTypeError("give a number of seconds, or 0 for no budget")
     return s or None
+
+
+def interval(value: str) -> float:
+    """A polling interval: 90s, 15m, 2h, 1d or seconds (see watch/sourcelist.py)."""
+    from .watch.sourcelist import parse_interval
+
+    try:
+        return parse_interval(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def http_url(value: str) -> str:
+    """An http:// or https:// URL with a host."""
+    from .watch.sourcelist import check_url
+
+    try:
+        return check_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -81,4 +81,7 @@ def create_app(db: str | None, token: str | None = None, max_upload_bytes: int =
     from .catalog import router as catalog  # actors, places and the news list, for the dashboard's pages
 
     app.include_router(catalog)
+    from .watch_routes import router as watch_router  # the monitor's status (issue 12)
+
+    app.include_router(watch_router)
     return app

@@ -198,3 +198,34 @@ evidence_keys = Table(
     Column("key", BigInteger, primary_key=True),
     Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
 )
+
+# The monitor's state (eventwire.watch.state): one row per polled source, one per item already handled,
+# so that a restarted `eventwire watch` neither refetches nor re-ingests what it has done.
+watch_sources = Table(
+    "watch_sources", metadata,
+    Column("id", String(40), primary_key=True),  # sha1 of the URL
+    Column("url", Text, nullable=False),
+    Column("name", Text, nullable=True),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("last_poll", DateTime(timezone=True), nullable=True),
+    Column("last_success", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_error_at", DateTime(timezone=True), nullable=True),
+    Column("items_seen", Integer, nullable=False),
+    Column("newest_published", Date, nullable=True),  # newest publication date of an item it gave
+    Column("newest_item_at", DateTime(timezone=True), nullable=True),  # when its newest item was handled
+    Column("failures", Integer, nullable=False),  # consecutive failed polls (the backoff's exponent)
+    Column("next_due", DateTime(timezone=True), nullable=True),
+)
+
+watch_items = Table(
+    "watch_items", metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of the item URL
+    Column("url", Text, nullable=False),
+    Column("source_id", String(40), nullable=False),
+    Column("article_id", String(40), nullable=True),  # the stored article, if one was
+    Column("outcome", String(32), nullable=False),  # stored, already, duplicate, skipped: REASON
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_watch_items_source", "source_id"),
+)
