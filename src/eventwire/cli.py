@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None,
                      help="spaCy pipeline for uploads")
     limits(srv)
+    from .alerts.cli import add_parser as add_alerts_parser
+
+    add_alerts_parser(sub, db_option)
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

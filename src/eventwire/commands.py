@@ -321,6 +321,12 @@ def _token(value: str | None, where: str) -> str | None:
     return value
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from .alerts.commands import run
+
+    return run(args)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
