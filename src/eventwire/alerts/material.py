@@ -33,7 +33,8 @@ def changes(last: dict, now: dict) -> list[str]:
 
 def merged(states: list[dict]) -> dict:
     """What two or more events an alert knew say together once fusion merged them into one:
-    the most sources, denied if any was, and the figure of the one with the most sources."""
+    the most sources, denied if any was, and the figure of the one with the most sources (ties: the
+    first given, the surviving event's)."""
     best = max(states, key=lambda s: (s.get("sources", 0), s.get("fatalities") is not None))
     return {"fatalities": best.get("fatalities"), "sources": max(s.get("sources", 0) for s in states),
             "denied": any(s.get("denied") for s in states)}

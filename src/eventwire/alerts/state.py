@@ -127,6 +127,7 @@ def _merge_states(conn, survivor: str, absorbed: list[str]) -> None:
         by_alert[r["alert_id"]].append(r)
     conn.execute(delete(st).where(st.c.event_key.in_([survivor, *absorbed])))
     for alert_id, rs in by_alert.items():
+        rs.sort(key=lambda r: (r["event_key"] != survivor, r["event_key"]))  # ties go to the surviving key
         fired = [r["fired_at"] for r in rs if r["fired_at"] is not None]
         conn.execute(insert(st).values(alert_id=alert_id, event_key=survivor, fused_id=rs[0]["fused_id"],
                                        fingerprint=merged([r["fingerprint"] for r in rs]),
