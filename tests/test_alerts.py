@@ -329,3 +329,44 @@ def test_unknown_alert_and_missing_store_are_one_line(tmp_path):
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
     assert not (tmp_path / "none.db").exists()
     assert cli("alerts", "remove", "--db", db, "sy").stdout.startswith("removed alert 1 'sy'")
+
+
+def test_a_sender_that_died_after_writing_a_line_does_not_write_it_twice(sim, tmp_path):
+    import time
+
+    from eventwire.alerts import state
+    from eventwire.alerts.deliver import to_jsonl
+    from eventwire.alerts.run import deliver_pending, record
+
+    out = tmp_path / "a.jsonl"
+    add_alert(sim, out)
+    put_fused(sim, {"F1": {"members": ["r1"]}, "F2": {"members": ["r2"]}})
+    record(sim)
+    # A sender claims both, appends the first line, and dies before marking anything delivered.
+    with sim.engine.begin() as conn:
+        state.lock(conn)
+        rows = state.claim(conn, time.time(), lease=0.0)
+    assert len(rows) == 2
+    to_jsonl(rows[0]["target"], rows[0]["id"], rows[0]["payload"], maybe_sent=False)
+    s = deliver_pending(sim, now=time.time() + 1)
+    assert (s.delivered, s.pending) == (2, 0)
+    got = jsonl(out)
+    assert sorted(a["event"]["id"] for a in got) == ["F1", "F2"]
+    assert len({a["delivery_id"] for a in got}) == 2
+
+
+def test_alerts_run_prints_stdout_alerts_once(tmp_path):
+    db = str(tmp_path / "s.db")
+    assert cli("alerts", "add", "--db", db, "--country", "BF", "--name", "bf").returncode == 0
+    s = Store(db)
+    try:
+        put_fused(s, {"F1": {"members": ["r1"], "fatalities": 7}})
+    finally:
+        s.close()
+    first = cli("alerts", "run", "--db", db)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ALERT bf: new  F1  2024-02-08  Battles @ Djibo, fatalities 7")
+    assert "1 fired" in first.stderr and "1 delivered" in first.stderr
+    again = cli("alerts", "run", "--db", db)
+    assert again.returncode == 0 and again.stdout == ""
