@@ -110,14 +110,17 @@ def _baseline(conn, store, alert, now: float) -> int:
     rows = list(matching(conn, store, alert.filters))
     keys = state.keys_of(conn, [r["id"] for r in rows])
     have = state.states(conn, alert.id, list(keys.values()))
+    new = []
     for row in rows:
         key = keys.get(row["id"], row["id"])
         if key in have:
             continue
+        have[key] = {}
         if alert.backfill:
             _fire(conn, alert, row["id"], key, ["new"], None, now)
-        state.put_state(conn, alert.id, key, row["id"], fingerprint(row), now if alert.backfill else None,
-                        exists=False)
+        new.append({"alert_id": alert.id, "event_key": key, "fused_id": row["id"], "fingerprint": fingerprint(row),
+                    "fired_at": now if alert.backfill else None})
+    state.put_states(conn, new)
     conn.execute(update(t.alerts).where(t.alerts.c.id == alert.id).values(baselined=True))
     return len(rows) if alert.backfill else 0
 

@@ -84,14 +84,16 @@ def sync_lineage(conn, fids: list[str]) -> Sync:
     used = set(known)
     merges: list[tuple[str, list[str]]] = []
     splits: list[tuple[str, str]] = []
+    owned = {f: sorted(k for k in counts[f] if k in keeper and keeper[k][1] == f) for f in fids}
+    used |= _existing_keys(conn, [f for f in fids if not owned[f]])
     for f in fids:
-        own = sorted(k for k in counts[f] if k in keeper and keeper[k][1] == f)
+        own = owned[f]
         if own:
             out.keys[f] = own[0]
             if len(own) > 1:
                 merges.append((own[0], own[1:]))
             continue
-        key = f if f not in used and not _key_exists(conn, f) else _new_key(f, members[f])
+        key = f if f not in used else _new_key(f, members[f])
         used.add(key)
         out.keys[f] = key
         if counts[f]:  # split off an event known before: start from its records
@@ -109,10 +111,14 @@ def sync_lineage(conn, fids: list[str]) -> Sync:
     return out
 
 
-def _key_exists(conn, key: str) -> bool:
+def _existing_keys(conn, candidates: list[str]) -> set[str]:
+    """Which of ``candidates`` are event keys already (a fused id may equal a key given earlier)."""
     ln, st = t.alert_lineage, t.alert_state
-    return (conn.execute(select(ln.c.report_id).where(ln.c.event_key == key).limit(1)).first() is not None
-            or conn.execute(select(st.c.alert_id).where(st.c.event_key == key).limit(1)).first() is not None)
+    out: set[str] = set()
+    for chunk in _chunks(sorted(candidates)):
+        out.update(r[0] for r in conn.execute(select(ln.c.event_key).where(ln.c.event_key.in_(chunk)).distinct()))
+        out.update(r[0] for r in conn.execute(select(st.c.event_key).where(st.c.event_key.in_(chunk)).distinct()))
+    return out
 
 
 def _new_key(fid: str, reports: list[str]) -> str:
@@ -175,6 +181,12 @@ def put_state(conn, alert_id: int, key: str, fid: str, fp: dict, fired_at: float
     else:
         conn.execute(insert(st).values(alert_id=alert_id, event_key=key, fused_id=fid, fingerprint=fp,
                                        fired_at=fired_at))
+
+
+def put_states(conn, rows: list[dict]) -> None:
+    """New records in bulk (a new alert's start)."""
+    for chunk in _chunks(rows, 5000):
+        conn.execute(insert(t.alert_state), chunk)
 
 
 def move_state(conn, alert_id: int, key: str, fid: str) -> None:

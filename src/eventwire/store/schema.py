@@ -235,6 +235,7 @@ alert_state = Table(
     Column("fused_id", String(40), nullable=False),
     Column("fingerprint", JSON, nullable=False),
     Column("fired_at", Float, nullable=True),  # None: recorded silently when the alert was added
+    Index("ix_alert_state_key", "event_key"),
 )
 
 # One delivery of one alert on one channel, written in the transaction that records the state:

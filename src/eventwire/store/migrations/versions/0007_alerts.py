@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.JSON(), nullable=False),
         sa.Column("fired_at", sa.Float(), nullable=True),
     )
+    op.create_index("ix_alert_state_key", "alert_state", ["event_key"])
     op.create_table(
         "alert_outbox",
         sa.Column("id", sa.String(length=32), primary_key=True),
@@ -62,6 +63,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_alert_outbox_pending", table_name="alert_outbox")
     op.drop_table("alert_outbox")
+    op.drop_index("ix_alert_state_key", table_name="alert_state")
     op.drop_table("alert_state")
     op.drop_index("ix_alert_lineage_key", table_name="alert_lineage")
     op.drop_table("alert_lineage")
