@@ -370,3 +370,18 @@ def test_alerts_run_prints_stdout_alerts_once(tmp_path):
     assert "1 fired" in first.stderr and "1 delivered" in first.stderr
     again = cli("alerts", "run", "--db", db)
     assert again.returncode == 0 and again.stdout == ""
+
+
+def test_fuse_checks_the_alerts_too(tmp_path):
+    db = str(tmp_path / "f.db")
+    out = tmp_path / "a.jsonl"
+    assert cli("alerts", "add", "--db", db, "--country", "BF", "--jsonl", str(out)).returncode == 0
+    s = Store(db)
+    try:
+        put_fused(s, {"F1": {"members": ["r1"]}})  # as if fusion had just written it
+    finally:
+        s.close()
+    proc = cli("fuse", "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert "alerts: 1 fired on 1 changed events, 1 delivered" in proc.stdout
+    assert [a["event"]["id"] for a in jsonl(out)] == ["F1"]

@@ -266,7 +266,11 @@ def cmd_fuse(args: argparse.Namespace) -> int:
         from .fusion import fuse
 
         summary = fuse(store, full=args.full)
-    print(summary.line())
+        print(summary.line())
+        from .alerts import has_alerts, run_alerts
+
+        if has_alerts(store):  # what fusion changed may fire alerts, as after an ingest
+            print(run_alerts(store).line())
     return 0
 
 
