@@ -271,3 +271,21 @@ def test_ingest_posts_each_new_event_once(backend, tmp_path):
     got = list(rx.delivered().values())
     assert len(rx.requests) == len(got) == 1
     assert got[0]["event"]["location"]["country"] == "BF" and got[0]["reasons"] == ["new"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_runs_at_once_send_each_alert_once(backend, tmp_path):
+    """An ingest and a cron `alerts run` at the same moment: recording and claiming take turns."""
+    with Receiver() as rx:
+        db = _setup(backend, tmp_path, "twice", rx.url)
+        procs = [subprocess.Popen([sys.executable, "-m", "eventwire", "alerts", "run", "--db", db], env=_env(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        try:
+            outs = [p.communicate(timeout=120) for p in procs]
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+        assert [p.returncode for p in procs] == [0, 0, 0], outs
+    assert len(rx.requests) == 2 and len(rx.delivered()) == 2
+    assert sum(int(err.split(" fired")[0].split()[-1]) for _o, err in outs) == 2
