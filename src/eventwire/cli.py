@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--workers", type=opt.positive_int, default=1,
                      help="server processes sharing the port (default 1; one per CPU core serves more clients)")
     _watch_parsers(sub, db_option)
+    from .alerts.cli import add_parser as add_alerts_parser
+
+    add_alerts_parser(sub, db_option)
     evl = sub.add_parser("eval", help="score a stage on its public benchmark (articles, dates, events, "
                                       "places, times, quotes, police, fusion)")
     evl.add_argument("stage", help="articles, dates, events, places, times, quotes, police or fusion")

@@ -267,7 +267,11 @@ def cmd_fuse(args: argparse.Namespace) -> int:
         from .fusion import fuse
 
         summary = fuse(store, full=args.full)
-    print(summary.line())
+        print(summary.line())
+        from .alerts import has_alerts, run_alerts
+
+        if has_alerts(store):  # what fusion changed may fire alerts, as after an ingest
+            print(run_alerts(store).line())
     return 0
 
 
@@ -348,6 +352,12 @@ def _token(value: str | None, where: str) -> str | None:
     if not all(33 <= ord(c) <= 126 for c in value):
         raise UsageError(f"{where}: a token is printable ASCII without spaces (it is sent in an HTTP header)")
     return value
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from .alerts.commands import run
+
+    return run(args)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

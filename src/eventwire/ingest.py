@@ -36,6 +36,7 @@ class IngestSummary:
     skipped: Counter = field(default_factory=Counter)  # expected skips by reason (WARC requests, revisits...)
     seconds: float = 0.0
     fusion: object | None = None  # the FusionSummary of the fusion run that ends the ingest
+    alerts: object | None = None  # the AlertSummary of the alerts run after it (when the store has alerts)
 
     @property
     def ingested(self) -> int:
@@ -52,6 +53,8 @@ class IngestSummary:
             out.append("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))
         if self.fusion is not None:
             out.append(self.fusion.line())
+        if self.alerts is not None:
+            out.append(self.alerts.line())
         return out
 
 
@@ -214,6 +217,21 @@ def fuse_new(store: Store, summary: IngestSummary) -> None:
     from .fusion import fuse
 
     summary.fusion = fuse(store)
+    alert_new(store, summary)
+
+
+def alert_new(store: Store, summary: IngestSummary) -> None:
+    """Fire the store's alerts on what fusion changed. A failure here loses nothing (the ingest is
+    committed; the next run sees the same changes), so it is one line, not a failed ingest."""
+    from .alerts import has_alerts, run_alerts
+
+    try:
+        if has_alerts(store):
+            summary.alerts = run_alerts(store)
+    except Exception as exc:
+        if not _is_store_error(exc):
+            raise
+        print(f"eventwire: alerts not checked: {first_line(exc)} (run 'eventwire alerts run')", file=sys.stderr)
 
 
 def _is_store_error(exc: Exception) -> bool:

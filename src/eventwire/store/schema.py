@@ -229,3 +229,63 @@ watch_items = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False),
     Index("ix_watch_items_source", "source_id"),
 )
+
+
+# ---- alerts (eventwire.alerts) ------------------------------------------------------------------
+# Times here are Unix seconds (Float): compared in SQL the same way on SQLite and PostgreSQL.
+
+# A rule: its filters (JSON, see alerts.rules) and where it delivers. A webhook's secret is kept
+# here (``secret``) or named as an environment variable (in ``deliveries``); it is never printed.
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("rule", JSON, nullable=False),
+    Column("deliveries", JSON, nullable=False),
+    Column("secret", Text, nullable=True),
+    Column("backfill", Boolean, nullable=False),  # fire for the events already stored when it was added
+    Column("baselined", Boolean, nullable=False),  # the events stored when it was added are recorded
+    Column("created_at", Float, nullable=False),
+)
+
+# Identity of real-world events across fusion runs: each report's event key (the fused id its
+# event had when first seen; merged events keep the oldest key) and the fused id it was in when
+# the alerts last ran, so that a run sees which fused events changed.
+alert_lineage = Table(
+    "alert_lineage", metadata,
+    Column("report_id", String(40), primary_key=True),
+    Column("event_key", String(40), nullable=False),
+    Column("fused_id", String(40), nullable=False),
+    Index("ix_alert_lineage_key", "event_key"),
+)
+
+# What each alert last said about each event: the material facts (alerts.material) it fired on.
+alert_state = Table(
+    "alert_state", metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_key", String(40), primary_key=True),
+    Column("fused_id", String(40), nullable=False),
+    Column("fingerprint", JSON, nullable=False),
+    Column("fired_at", Float, nullable=True),  # None: recorded silently when the alert was added
+    Index("ix_alert_state_key", "event_key"),
+)
+
+# One delivery of one alert on one channel, written in the transaction that records the state:
+# a delivery is never lost; it is marked delivered after it was sent (at least once; the
+# id travels with it so that receivers can drop a repeat).
+alert_outbox = Table(
+    "alert_outbox", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("event_key", String(40), nullable=False),
+    Column("channel", String(16), nullable=False),  # stdout, jsonl, webhook
+    Column("target", Text, nullable=True),  # the file or URL
+    Column("payload", Text, nullable=False),  # the exact JSON sent (signed as is)
+    Column("created_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("lease_until", Float, nullable=True),  # a sender holds it until then
+    Column("delivered_at", Float, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index("ix_alert_outbox_pending", "delivered_at", "next_attempt_at"),
+)

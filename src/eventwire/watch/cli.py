@@ -63,8 +63,14 @@ def _check(args: argparse.Namespace) -> list[sourcelist.Source]:
 
 
 def on_fused_hook() -> Callable | None:
-    """What runs after each fusion round: the lead wires the alerts runner here at merge."""
-    return None
+    """What runs after each fusion round and at start: the store's alerts.
+
+    ``fuse_new`` already runs them after each round; at start it is what delivers the alerts of a run
+    killed between fusing and alerting (run_alerts is idempotent: a second call finds nothing new).
+    """
+    from ..ingest import IngestSummary, alert_new
+
+    return lambda store: alert_new(store, IngestSummary())
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
