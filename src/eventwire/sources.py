@@ -8,6 +8,7 @@ Everything else is one article per file, as before.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -186,11 +187,54 @@ def store_files(store_path: str | os.PathLike | None) -> frozenset[str]:
     return frozenset([base, *(base + s for s in SQLITE_COMPANIONS)])
 
 
+def is_url(p: str) -> bool:
+    return p[:8].lower().startswith(("http://", "https://"))
+
+
 def check_paths(paths: list[str]) -> None:
     """A missing path is a usage error, raised before anything is loaded or read."""
     for p in paths:
-        if p != "-" and not os.path.exists(p):
+        if p != "-" and not is_url(p) and not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
+
+
+def _fetch(url: str, max_bytes: int) -> RawInput:
+    """One page fetched once with the monitor's guarded client (robots.txt, no private addresses, size cap)."""
+    from .fetching.client import Fetcher, FetchError
+    from .fetching.robots import Robots
+
+    fetcher = Fetcher()
+    try:
+        if not Robots(fetcher).allowed(url):
+            return RawInput(url, None, "robots.txt disallows fetching it")
+        resp = fetcher.get(url, max_bytes=max_bytes)
+    except FetchError as exc:
+        hint = (" (a host on your own network: 'eventwire sources add URL --allow-private', then "
+                "'eventwire watch --once')") if exc.kind == "refused" else ""
+        return RawInput(url, None, f"{exc}{hint}")
+    finally:
+        fetcher.close()
+    return RawInput(url, resp.body, url=resp.url)
+
+
+def _iter_url(url: str, max_bytes: int) -> Iterator[RawInput]:
+    """A URL named on the command line: a WARC's records, a feed's items, or the page as one article.
+
+    Fetched once; following a site or feed for new articles is ``eventwire watch``'s job.
+    """
+    raw = _fetch(url, max_bytes)
+    if raw.data is None:
+        yield raw
+        return
+    from .feeds import iter_feed, looks_like_feed
+    from .warc import iter_warc_stream, looks_like_warc
+
+    if looks_like_warc(raw.data[:_SNIFF]):
+        yield from iter_warc_stream(io.BytesIO(raw.data), url, max_bytes)
+    elif looks_like_feed(raw.data):
+        yield from iter_feed(raw.data, url, max_bytes)
+    else:
+        yield raw
 
 
 def iter_inputs(paths: list[str], max_bytes: int, exclude: frozenset[str] = frozenset()) -> Iterator[RawInput]:
@@ -208,6 +252,9 @@ def iter_inputs(paths: list[str], max_bytes: int, exclude: frozenset[str] = froz
     for p in paths:
         if p == "-":
             yield from _iter_stdin(max_bytes)
+            continue
+        if is_url(p):
+            yield from _iter_url(p, max_bytes)
             continue
         path = Path(p)
         if path.is_dir():
