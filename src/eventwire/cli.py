@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     ex = sub.add_parser("extract", help="print the record of each article (JSON; JSON Lines for several)")
-    ex.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, http(s) URL (fetched once) or - for standard input")
+    ex.add_argument("paths", nargs="+", metavar="PATH",
+                    help="file, folder, http(s) URL (fetched once) or - for standard input")
     ex.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None,
                     help="spaCy pipeline to use (default: $EVENTWIRE_MODEL, else en_core_web_sm)")
     ex.add_argument("--url", help="the page's URL, when reading a single page")
@@ -52,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "user data directory's eventwire.db)")
 
     ing = sub.add_parser("ingest", help="read articles, feeds and WARC files into the event store")
-    ing.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .warc(.gz), feed, http(s) URL (fetched once), or - for stdin")
+    ing.add_argument("paths", nargs="+", metavar="PATH",
+                     help="file, folder, .warc(.gz), feed, http(s) URL (fetched once), or - for stdin")
     db_option(ing)
     ing.add_argument("--model", default=os.environ.get("EVENTWIRE_MODEL") or None, help="spaCy pipeline to use")
     limits(ing)
