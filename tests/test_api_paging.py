@@ -348,4 +348,7 @@ def test_served_connections_send_without_waiting_for_acks():
             w.close()
             server.close()
 
-    assert asyncio.run(nodelay()) != 0
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # its own thread: a test before may have left a loop running here
+        assert pool.submit(asyncio.run, nodelay()).result(timeout=60) != 0

@@ -70,8 +70,10 @@ def server(sample_db) -> str:
     proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module-scoped: Playwright's sync API keeps an asyncio loop running in this thread while it is
+    # open, and later test files call asyncio.run().
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

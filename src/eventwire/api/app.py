@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..config import Settings
+from .cache import FusedResultCache
 from .errors import ApiError
 
 
@@ -51,6 +52,7 @@ def create_app(db: str | None, token: str | None = None, max_upload_bytes: int =
                   description="Sourced, geocoded ACLED-style events read from news articles: the store that "
                               "`eventwire ingest` fills, with the filters of `eventwire events`.")
     app.state.store = store
+    app.state.fused_cache = FusedResultCache()
     app.state.jobs = jobs
     app.state.write_token = token or None
     app.state.max_upload_bytes = max_upload_bytes

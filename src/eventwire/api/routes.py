@@ -92,15 +92,32 @@ def get_aggregates(request: Request, q: EventQuery,
                    by: Annotated[Literal["day", "week", "month"], Query()] = "week",
                    group: Annotated[Literal["event_type", "country", "admin1", "actor"], Query()] = "event_type",
                    ) -> dict:
-    buckets, undated = aggregates.count(_store(request), q.to_filter(), q.reports, by, group)
-    return {"by": by, "group": group, "fused": not q.reports, "buckets": buckets, "undated": undated}
+    store, f = _store(request), q.to_filter()
+
+    def counted() -> dict:
+        buckets, undated = aggregates.count(store, f, q.reports, by, group)
+        return {"by": by, "group": group, "fused": not q.reports, "buckets": buckets, "undated": undated}
+
+    return counted() if q.reports else _cached(request, counted)
 
 
 @router.get("/aggregates/change", response_model=Change, responses=responses(422),
             summary="Per event type: the latest week against the mean of the 4 and the 52 weeks before")
 def get_change(request: Request, q: EventQuery) -> dict:
-    week, types = aggregates.change(_store(request), q.to_filter(), q.reports)
-    return {"week": week, "fused": not q.reports, "types": types}
+    store, f = _store(request), q.to_filter()
+
+    def counted() -> dict:
+        week, types = aggregates.change(store, f, q.reports)
+        return {"week": week, "fused": not q.reports, "types": types}
+
+    return counted() if q.reports else _cached(request, counted)
+
+
+def _cached(request: Request, compute) -> dict:
+    """Fused events' counts change only with a fusion run: kept per request until then (per-article
+    events change as articles are stored, before fusion, so their counts are never kept)."""
+    key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+    return request.app.state.fused_cache.get(_store(request), key, compute)
 
 
 def _export(request: Request, q: EventQuery, limit: int | None, write, media: str, name: str) -> StreamingResponse:

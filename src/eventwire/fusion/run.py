@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import delete, insert, select, text
 
 from ..store import schema as t
+from ..store.versions import FUSED_EVENTS, bump
 from .cluster import Blocks, cluster
 from .compare import compare
 from .fused import FusedEvent, build
@@ -92,6 +93,8 @@ def fuse(store, full: bool = False, settings: FusionSettings | None = None) -> F
             _write(conn, events)
             summary.fused = len(events)
             summary.merged = sum(1 for e in events if len({u.article_id for u in e.units}) > 1)
+        if affected or full:
+            bump(conn, FUSED_EVENTS)  # in the same transaction: a reader never sees new rows with the old version
     summary.seconds = time.perf_counter() - t0
     return summary
 

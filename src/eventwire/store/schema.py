@@ -192,6 +192,14 @@ fused_reports = Table(
     Index("ix_fused_reports_fused", "fused_id"),
 )
 
+# A counter per kind of data, raised by each transaction that changes it ("fused_events": every fusion
+# run that wrote), so that readers can keep what they computed until it moves (the API's aggregates).
+store_versions = Table(
+    "store_versions", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
 # Bottom-k sketch hashes of each report's sentence (fusion.splices), to find pages that repeat it.
 evidence_keys = Table(
     "evidence_keys", metadata,
