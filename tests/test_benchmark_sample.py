@@ -76,15 +76,15 @@ def test_api_latency_sample_serves_every_scenario_and_prints_its_figures(tmp_pat
     lines = res.stdout.splitlines()
     assert lines[1].split() == ["backend", "events", "scenario", "requests", "errors", "p50", "ms", "p95", "ms",
                                 "max", "ms", "req/s"]
-    rows = [line.split() for line in lines[2:10]]
+    rows = [line.split() for line in lines[2:12]]
     assert [(r[1], r[2]) for r in rows] == [(n, sc) for n in ("1000", "100")
-                                            for sc in ("page", "deep", "weekly", "weekly+filter")]
+                                            for sc in ("page", "deep", "weekly", "weekly-counted", "weekly+filter")]
     for r in rows:
         assert r[0] == "sqlite" and r[3] == "40" and r[4] == "0", r
         assert all(re.fullmatch(r"\d+\.\d", x) for x in r[5:9]), r
-    assert lines[10].startswith("sqlite: p95 at 1000 events / at 100: page ")
+    assert lines[12].startswith("sqlite: p95 at 1000 events / at 100: page ")
     assert re.match(r"sqlite, in process, one client, 1000 events: deep page .* ms streaming -> .* ms keyset",
-                    lines[11])
+                    lines[13])
 
 
 def test_watch_throughput_sample_runs_and_prints_its_figures():
