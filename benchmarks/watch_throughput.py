@@ -9,7 +9,7 @@ Prints:
   - lag from an item's publication (its appearance in its feed) to its article being stored, and to
     the end of the fusion round that fused it (p50, p90, max);
   - lag from an item's publication to the arrival of its alert at a signed webhook receiver on 127.0.0.1
-    (one alert rule, violent event types anywhere, matching a share of the articles; for each alert,
+    (one alert rule, political violence and demonstrations anywhere, matching a share of the articles; for each alert,
     from the publication of the newest article of the event it reports);
   - the pipeline's share of the time (reading + annotating + storing one article).
 One host stands for 50 sites, so the per-host politeness interval is off (``--host-interval 0``).
@@ -48,7 +48,7 @@ def _pages(sample: bool) -> list[bytes]:
 
 
 HOOK_SECRET_ENV = "EVENTWIRE_BENCH_HOOK_SECRET"
-ALERT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians"]
+ALERT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"]
 
 
 class _Receiver:
@@ -84,7 +84,7 @@ class _Receiver:
 
 
 def _add_alert(store, url: str) -> None:
-    """The alert rule: the violent event types anywhere (a share of the articles), to the receiver."""
+    """The alert rule: political violence and demonstrations anywhere (a share of the articles), to the receiver."""
     from eventwire.alerts import registry
     from eventwire.alerts.rules import Deliveries, Filters
     from eventwire.alerts.run import record
