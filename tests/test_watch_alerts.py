@@ -7,7 +7,8 @@ The articles are fusion-dev texts (read from ../shared, served as article pages)
 Mogadishu (fd14), its syndicated copy (fd11), a second outlet on it (fd22), a different bombing in
 Mogadishu four days later (fd27), and events elsewhere (Djibo, Zhytomyr, Dikwa). The rule watches
 explosions within 50 km of Mogadishu, so the other events (other places, and a battle in Mogadishu that
-fd22 reports) must stay silent. Every loop is bounded: `watch --once`, subprocess timeouts.
+fd22 reports) must stay silent. A second rule watches 50 km around Dikwa (fd07: 14 dead, then
+fd10: 12, from another outlet: one more alert). Every loop is bounded: `watch --once`, subprocess timeouts.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def _km(a: dict, lat: float, lon: float) -> float:
 
 
 def _matching(db: str) -> tuple[set[str], set[str]]:
-    """Fused event ids the rule matches and those it does not, decided here from `eventwire events`
-    and the rule's centre as `alerts list` shows it."""
+    """Fused event ids the (first) rule matches and those it does not, decided here from `eventwire
+    events` and the rule's centre as `alerts list` shows it."""
     rule = json.loads(_cli("alerts", "list", "--db", db, "--json").stdout.splitlines()[0])["filters"]
     yes, no = set(), set()
     for e in _events(db):
@@ -122,6 +123,10 @@ def test_each_matching_event_alerts_once_across_polls(tmp_path):
         feed = Feed(site)
         with Receiver() as rx:
             sources, db = _setup(tmp_path, site, rx, "polls")
+            # A second rule, on the Dikwa base attack (its reports differ on the death toll).
+            r = _cli("alerts", "add", "--db", db, "--name", "dikwa", "--near", "Dikwa", "--radius", "50km",
+                     "--webhook", rx.url, "--secret-env", "EW_HOOK_SECRET")
+            assert r.returncode == 0, r.stderr
             # Poll 1: the Mogadishu bombing (matches) and the Djibo strike (elsewhere).
             feed.publish("fd14", "fd09")
             logs = _once(sources, db)
@@ -147,14 +152,32 @@ def test_each_matching_event_alerts_once_across_polls(tmp_path):
             assert not [p for p, _h in polled if p.startswith("/news/")]
             assert [h.get("if-none-match") for p, h in polled if p == "/feed.xml"] == ['"6"']
             assert [x for x in logs if x["event"] == "item"] == [] and len(rx.requests) == 3
+            # Polls 5 and 6: Dikwa, 14 dead (the second rule: new), then another outlet's 12: one more
+            # alert, for the new figure (the fused figure is the lowest credible one) and the new source.
+            feed.publish("fd07")
+            assert _outcomes(_once(sources, db)) == {"fd07": "stored"}
+            assert [(a["alert"]["name"], a["reasons"], a["event"]["fatalities"]) for a in _new(rx, 3)] == \
+                [("dikwa", ["new"], 14)]
+            feed.publish("fd10")
+            assert _outcomes(_once(sources, db)) == {"fd10": "stored"}
+            dikwa = rx.requests[3]["json"]["event_key"]
+            got = _new(rx, 4)
+            assert [(sorted(a["reasons"]), a["event"]["fatalities"]) for a in got if a["event_key"] == dikwa] == \
+                [(["fatalities", "sources"], 12)]
+            # (fd10 may report a further event near Dikwa: a first alert of its own, nothing else)
+            assert all(a["reasons"] == ["new"] for a in got if a["event_key"] != dikwa)
+            n_dikwa = 1 + len(got)
         # each of the six articles fetched once
         assert sorted(len(site.requests(p)) for p in {p for p, _h in site.requests() if p.startswith("/news/")}) \
-            == [1] * 6
+            == [1] * 8
     finally:
         site.close()
     assert all(r["signed"] for r in rx.requests)
-    assert len(rx.delivered()) == len(rx.requests) == 3  # no delivery sent twice
-    alerts = [r["json"] for r in rx.requests]
+    assert len(rx.delivered()) == len(rx.requests) == 3 + n_dikwa  # no delivery sent twice
+    firsts = [(r["json"]["alert"]["name"], r["json"]["event_key"]) for r in rx.requests
+              if r["json"]["reasons"] == ["new"]]
+    assert len(firsts) == len(set(firsts))  # no event announced twice by a rule
+    alerts = [r["json"] for r in rx.requests if r["json"]["alert"]["name"] != "dikwa"]  # the Mogadishu rule's
     yes, no = _matching(db)
     # Every matching event alerted exactly once as new; nothing for the others (which exist: other
     # places, and a battle inside the area).
