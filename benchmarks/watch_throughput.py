@@ -8,6 +8,9 @@ Prints:
   - articles/minute sustained (stored articles over the time from the first publication to the last store);
   - lag from an item's publication (its appearance in its feed) to its article being stored, and to
     the end of the fusion round that fused it (p50, p90, max);
+  - lag from an item's publication to the arrival of its alert at a signed webhook receiver on 127.0.0.1
+    (one alert rule, political violence and demonstrations anywhere, matching a share of the articles; for each alert,
+    from the publication of the newest article of the event it reports);
   - the pipeline's share of the time (reading + annotating + storing one article).
 One host stands for 50 sites, so the per-host politeness interval is off (``--host-interval 0``).
 
@@ -19,6 +22,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import hmac
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -38,6 +45,71 @@ def _pages(sample: bool) -> list[bytes]:
         return sample_pages()
     files = sorted((DATA / "article-extraction-benchmark" / "html").glob("*.html.gz"))
     return [gzip.decompress(f.read_bytes()) for f in files] or sample_pages()
+
+
+HOOK_SECRET_ENV = "EVENTWIRE_BENCH_HOOK_SECRET"
+ALERT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"]
+
+
+class _Receiver:
+    """A webhook receiver on 127.0.0.1: each alert's arrival time, payload and whether its signature holds."""
+
+    def __init__(self, secret: str) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.got: list[tuple[float, dict, bool]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                ts = self.headers.get("X-Eventwire-Timestamp", "")
+                want = "sha256=" + hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+                outer.got.append((time.monotonic(), json.loads(body),
+                                  hmac.compare_digest(want, self.headers.get("X-Eventwire-Signature", ""))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_a) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _add_alert(store, url: str) -> None:
+    """The alert rule: political violence and demonstrations anywhere (a share of the articles), to the receiver."""
+    from eventwire.alerts import registry
+    from eventwire.alerts.rules import Deliveries, Filters
+    from eventwire.alerts.run import record
+
+    os.environ[HOOK_SECRET_ENV] = os.environ.get(HOOK_SECRET_ENV) or "benchmark-secret-0123456789"
+    with store.engine.begin() as conn:
+        registry.add(conn, "bench", Filters(bbox=[-180.0, -90.0, 180.0, 90.0], types=ALERT_TYPES),
+                     Deliveries(webhook=url, secret_env=HOOK_SECRET_ENV), None, False)
+    record(store)
+
+
+def _urls(payload: dict) -> set[str]:
+    """The fetched URLs of the alert's event's reports (a page's own canonical URL may differ)."""
+    return {r.get("input") for r in payload["event"].get("reports") or []} | \
+        {s.get("url") for s in payload["event"].get("sources") or []}
+
+
+def _alert_lags(got: list[tuple[float, dict, bool]], published: dict[str, float]) -> list[float]:
+    """Each alert's arrival minus the publication of the newest of its event's articles (the one it reports)."""
+    lags = []
+    for at, payload, _ok in got:
+        pubs = [published[u] for u in _urls(payload) if u in published]
+        if pubs:
+            lags.append(at - max(pubs))
+    return lags
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -101,7 +173,9 @@ def main() -> int:
                 fused_at[u] = now
             pending_fuse.clear()
 
+    receiver = _Receiver(os.environ.get(HOOK_SECRET_ENV) or "benchmark-secret-0123456789")
     with tempfile.TemporaryDirectory() as tmp, Store(str(Path(tmp) / "bench.db")) as store:
+        _add_alert(store, receiver.url)
         settings = Settings()
         ingester = Ingester(store, settings)
         ingester.pipeline.warm()
@@ -139,6 +213,7 @@ def main() -> int:
         w.close()
         counts = store.counts()
     site.close()
+    receiver.close()
     first = min(published.values())
     last = max(stored_at.values()) if stored_at else first
     minutes = (last - first) / 60
@@ -152,6 +227,13 @@ def main() -> int:
     for name, xs in (("stored", lag_s), ("fused", lag_f)):
         print(f"lag publication -> {name}: p50 {statistics.median(xs) if xs else float('nan'):.1f} s, "
               f"p90 {_pct(xs, 0.9):.1f} s, max {max(xs) if xs else float('nan'):.1f} s")
+    lag_a = _alert_lags(receiver.got, published)
+    alerted = {u for _at, p, _ok in receiver.got for u in _urls(p)} & set(published)
+    print(f"alerts: {len(receiver.got)} received ({sum(ok for *_x, ok in receiver.got)} signed), on "
+          f"{len({p['event_key'] for _at, p, _ok in receiver.got})} events from {len(alerted)} of {total} articles "
+          f"(rule: {', '.join(ALERT_TYPES)}, anywhere)")
+    print(f"lag publication -> alert: p50 {statistics.median(lag_a) if lag_a else float('nan'):.1f} s, "
+          f"p90 {_pct(lag_a, 0.9):.1f} s, max {max(lag_a) if lag_a else float('nan'):.1f} s")
     print(f"pipeline share of the time: {100 * in_pipeline[0] / (last - first) if last > first else 0:.0f} %")
     return 0 if len(fused_at) == total else 1
 

@@ -96,6 +96,9 @@ def test_watch_throughput_sample_runs_and_prints_its_figures():
     out = res.stdout
     assert re.search(r"published 5, stored 5 \(5 articles in the store", out), out
     assert re.search(r"throughput: \d+\.\d articles/minute sustained", out), out
-    for stage in ("stored", "fused"):
+    # the alert rule matches some of the sample pages' events; every alert arrives signed
+    m = re.search(r"alerts: (\d+) received \((\d+) signed\), on (\d+) events from (\d+) of 5 articles", out)
+    assert m and int(m[1]) >= 1 and m[1] == m[2] and int(m[3]) >= 1 and 1 <= int(m[4]) <= 5, out
+    for stage in ("stored", "fused", "alert"):
         m = re.search(rf"lag publication -> {stage}: p50 (\d+\.\d) s, p90 (\d+\.\d) s, max (\d+\.\d) s", out)
         assert m and float(m[1]) <= float(m[2]) <= float(m[3]), out
