@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from .config import Settings
 from .errors import EventwireError, UsageError
+from .geo import place_or_latlon
+from .store import open_store
 from .store.location import locate
 from .watch.cli import cmd_sources, cmd_watch  # noqa: F401  (dispatched by name: the monitor, issue 12)
 
@@ -25,18 +27,10 @@ if TYPE_CHECKING:
     from .store.query import EventFilter
 
 
-def _open_store(db: str | None, create: bool) -> Store:
-    """The store for a command: reading commands (``create=False``) never create one."""
-    locate(db, create)  # one-line errors before SQLAlchemy and Alembic are imported
-    from .store import Store
-
-    return Store(db, create=create)
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
                         stage_seconds=args.stage_seconds)
-    with _open_store(args.db, create=True) as store:
+    with open_store(args.db, create=True) as store:
         from sqlalchemy.exc import SQLAlchemyError
 
         from .ingest import ingest  # the pipeline's modules: only once the store is known to be usable
@@ -107,23 +101,8 @@ def _event_filter(args: argparse.Namespace) -> EventFilter:
     if args.radius is not None:
         f.radius_km = args.radius
     if args.near:
-        f.near = _place_or_latlon(args.near)
+        f.near = place_or_latlon(args.near)
     return f
-
-
-def _place_or_latlon(value: str) -> tuple[float, float]:
-    from .options import latlon
-
-    pair = latlon(value)
-    if pair is not None:
-        return pair
-    from .places import get_gazetteer
-
-    cands = get_gazetteer().candidates(value)
-    if not cands:
-        raise UsageError(f"--near {value}: no such place in the gazetteer; give LAT,LON instead")
-    best = max(cands, key=lambda e: (e.feature == "country", e.population))
-    return best.lat, best.lon
 
 
 def _with_sources(store: Store, events, fused: bool):
@@ -168,7 +147,7 @@ def _event_line(ev: dict) -> str:
 def cmd_events(args: argparse.Namespace) -> int:
     locate(args.db, create=False)  # before the database library loads
     f = _event_filter(args)  # a place not in the gazetteer is a usage error before the store is opened
-    with _open_store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         n = 0
         for ev in _find(store, f, args.reports):
             n += 1
@@ -211,7 +190,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_csv, write_geojson, write_json
 
     f = _event_filter(args)
-    with _open_store(args.db, create=False) as store, _output(args.output) as out:
+    with open_store(args.db, create=False) as store, _output(args.output) as out:
         events = _with_sources(store, _find(store, f, args.reports), fused=not args.reports)
         if args.format == "csv":
             n, left_out = write_csv(events, out, extra=not args.acled_only)
@@ -233,7 +212,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
     f = ArticleFilter(since=args.since, until=args.until, site=args.site, text=args.text,
                       duplicates=True if args.duplicates else None, limit=args.limit)
-    with _open_store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         for a in find_articles(store, f):
             if args.json:
                 print(json.dumps(a, ensure_ascii=False))
@@ -244,7 +223,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open_store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         rec = store.fused_event(args.id) or store.event(args.id) or store.article(args.id)
     if rec is None:
         print(f"eventwire: no event or article with id {args.id}", file=sys.stderr)
@@ -263,7 +242,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_fuse(args: argparse.Namespace) -> int:
-    with _open_store(args.db, create=False) as store:
+    with open_store(args.db, create=False) as store:
         from .fusion import fuse
 
         summary = fuse(store, full=args.full)

@@ -50,18 +50,18 @@ def _filters_and_deliveries(args: argparse.Namespace) -> tuple[Filters, Deliveri
     if args.radius is not None:
         f.radius_km = args.radius
     if args.near:
-        from ..commands import _place_or_latlon  # the same place resolution as `events --near`
+        from ..geo import place_or_latlon  # the same place resolution as `events --near`
 
-        f.lat, f.lon = _place_or_latlon(args.near)
+        f.lat, f.lon = place_or_latlon(args.near)
     d = Deliveries(stdout=args.stdout or not (args.jsonl or args.webhook), jsonl=jsonl, webhook=args.webhook,
                    secret_env=args.secret_env)
     return f, d, args.secret
 
 
 def _open(db: str | None, create: bool):
-    from ..commands import _open_store
+    from ..store import open_store
 
-    return _open_store(db, create)
+    return open_store(db, create)
 
 
 def _add(args: argparse.Namespace) -> int:

@@ -36,10 +36,10 @@ def create_app(db: str | None, token: str | None = None, max_upload_bytes: int =
     The write endpoints (uploads for ingestion) answer only with ``token`` set, and only to requests bearing it;
     ``settings`` are the ingestion's (default: those of ``eventwire ingest``).
     """
-    from ..commands import _open_store
+    from ..store import open_store
     from .jobs import JobRunner, describe
 
-    store = _open_store(db, create=False)
+    store = open_store(db, create=False)
     jobs = JobRunner(store, settings)
 
     @asynccontextmanager

@@ -24,7 +24,7 @@ from ..store.query import find_articles
 from .cursor import decode_day, page
 from .errors import ApiError, responses
 from .models import ActorDetail, ActorPage, NewsPage, PlaceDetail, PlacePage
-from .params import Cursor, Limit, article_filter
+from .params import ArticleQuery, Cursor, Limit
 from .routes import _no_nul
 
 router = APIRouter(prefix="/api", dependencies=[Depends(_no_nul)])
@@ -279,16 +279,10 @@ def _place_one(conn, geonameid: int) -> dict:
             summary="Articles newest first, as /api/articles, each with an excerpt and its number of events")
 def list_news(
     request: Request,
-    since: Annotated[str | None, Query(description="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
-    until: Annotated[str | None, Query(description="published up to this date, inclusive")] = None,
-    site: Annotated[str | None, Query(description="site name (substring)")] = None,
-    text: Annotated[str | None, Query(description="full-text search")] = None,
-    duplicates: Annotated[bool | None, Query(description="true: only near-duplicate copies; false: only "
-                                                          "originals")] = None,
+    f: ArticleQuery,
     limit: Limit = 100, cursor: Cursor = None,
 ) -> dict:
     store = _store(request)
-    f = article_filter(since, until, site, text, duplicates)
     items, nxt = page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
     ids = [a["id"] for a in items]
     src, fr, a = t.event_sources, t.fused_reports, t.articles

@@ -29,10 +29,10 @@ def check(name: str, fn: Callable[[str], T], value: str | None) -> T | None:
 
 def _near(value: str) -> tuple[float, float]:
     """LAT,LON, or a place name looked up in the gazetteer (as ``eventwire events --near``)."""
-    from ..commands import _place_or_latlon
+    from ..geo import place_or_latlon
 
     try:
-        return _place_or_latlon(value)
+        return place_or_latlon(value)
     except UsageError as exc:
         raise ApiError(422, str(exc).replace("--near", "near", 1)) from None
 
@@ -103,11 +103,21 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many items
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
 
 
-def article_filter(since: str | None, until: str | None, site: str | None, text: str | None,
-                   duplicates: bool | None) -> ArticleFilter:
+def article_filter(
+    since: Annotated[str | None, Query(description="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, Query(description="published up to this date, inclusive")] = None,
+    site: Annotated[str | None, Query(description="site name (substring)")] = None,
+    text: Annotated[str | None, Query(description="full-text search")] = None,
+    duplicates: Annotated[bool | None, Query(description="true: only near-duplicate copies; false: only "
+                                                          "originals")] = None,
+) -> ArticleFilter:
+    """The article lists' filters (/api/articles, /api/news), checked as `eventwire articles` checks them."""
     since, until = check("since", opt.period, since), check("until", opt.period, until)
     problem = opt.check_period(since, until)
     if problem:
         raise ApiError(422, problem.replace("--since", "since").replace("--until", "until"))
     return ArticleFilter(since=since, until=until, site=site or None, text=text.strip() or None if text else None,
                          duplicates=duplicates)
+
+
+ArticleQuery = Annotated[ArticleFilter, Depends(article_filter)]

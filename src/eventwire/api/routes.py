@@ -13,7 +13,7 @@ from . import aggregates
 from .cursor import decode_day, page
 from .errors import ApiError, responses
 from .models import Aggregates, ArticleDetail, ArticlePage, Change, EventDetail, EventPage
-from .params import Cursor, EventQuery, Limit, article_filter
+from .params import ArticleQuery, Cursor, EventQuery, Limit
 from .streaming import stream
 
 
@@ -62,15 +62,9 @@ def get_event(request: Request, id: Id) -> dict:
             summary="Articles, newest first")
 def list_articles(
     request: Request,
-    since: Annotated[str | None, Query(description="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
-    until: Annotated[str | None, Query(description="published up to this date, inclusive")] = None,
-    site: Annotated[str | None, Query(description="site name (substring)")] = None,
-    text: Annotated[str | None, Query(description="full-text search")] = None,
-    duplicates: Annotated[bool | None, Query(description="true: only near-duplicate copies; false: only "
-                                                          "originals")] = None,
+    f: ArticleQuery,
     limit: Limit = 100, cursor: Cursor = None,
 ) -> dict:
-    f = article_filter(since, until, site, text, duplicates)
     store = _store(request)
     items, nxt = page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
     return {"items": items, "next_cursor": nxt}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["Store"]
+__all__ = ["Store", "open_store"]
 
 
 def __getattr__(name: str):
@@ -17,3 +17,16 @@ def __getattr__(name: str):
 
         return Store
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def open_store(db: str | None, create: bool) -> Store:
+    """The store for a command or the API: reading (``create=False``) never creates one.
+
+    The location is checked first, so a missing file or bad URL is one line before SQLAlchemy loads.
+    """
+    from .location import locate
+
+    locate(db, create)
+    from .store import Store
+
+    return Store(db, create=create)

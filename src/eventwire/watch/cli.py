@@ -74,13 +74,13 @@ def on_fused_hook() -> Callable | None:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from ..commands import _open_store
+    from ..store import open_store
 
     sources = _check(args)
     if args.status:
         from .status import rows, table
 
-        with _open_store(args.db, create=False) as store:
+        with open_store(args.db, create=False) as store:
             rs = rows(store, sources or None)
         if args.json:
             for r in rs:
@@ -92,7 +92,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     settings = Settings(model=args.model, max_bytes=int(args.max_mb * 1_000_000), max_chars=args.max_chars,
                         stage_seconds=args.stage_seconds)
-    with _open_store(args.db, create=True) as store:
+    with open_store(args.db, create=True) as store:
         from .loop import Watcher
 
         report = _Progress() if sys.stderr.isatty() else _json_log
