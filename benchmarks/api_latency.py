@@ -3,8 +3,9 @@
 For each back-end (SQLite, and PostgreSQL when a server URL is given) a store of N fused events
 (benchmarks/api_store.py: synthetic fused events written straight into ``fused_events``; cached
 under build/ for SQLite, a fresh database on the server for PostgreSQL) is served by
-``python -m eventwire serve`` on 127.0.0.1, and C client threads (keep-alive HTTP connections)
-send a bounded number of requests per scenario, with a time cap:
+``python -m eventwire serve`` on 127.0.0.1, and C client threads (keep-alive HTTP connections, each
+opened with one request that is not measured) send a bounded number of requests per scenario, with
+a time cap:
 
 - ``page``: a page of 100 events with a random filter (a type and a country, a date range, or a
   country from a month on);
@@ -166,11 +167,12 @@ def run_scenario(port: int, scenario: str, requests: int, clients: int, time_cap
     issued = [0]
     latencies: list[float] = []
     errors: list[str] = []
-    stop_at = time.monotonic() + time_cap
+    started: list[float] = []  # when every client had its connection: the measured part begins
+    ready = threading.Barrier(clients, action=lambda: started.append(time.monotonic()), timeout=120)
 
     def take() -> bool:
         with lock:
-            if issued[0] >= requests or time.monotonic() > stop_at:
+            if issued[0] >= requests or time.monotonic() > started[0] + time_cap:
                 return False
             issued[0] += 1
             return True
@@ -181,6 +183,13 @@ def run_scenario(port: int, scenario: str, requests: int, clients: int, time_cap
         start = starts[k % len(starts)]
         cursor = _cursor(*start)
         try:
+            # Warm-up, not measured: connect and ask once, so that the figures are of requests on
+            # kept-alive connections, not of 20 connections accepted at once by a busy server.
+            try:
+                conn.request("GET", "/api/events?limit=1")
+                conn.getresponse().read()
+            finally:
+                ready.wait()
             while take():
                 if scenario == "page":
                     path = "/api/events?" + urllib.parse.urlencode({"limit": 100, **rng.choice(filters)})
@@ -208,23 +217,23 @@ def run_scenario(port: int, scenario: str, requests: int, clients: int, time_cap
                 if scenario == "deep":
                     nxt = json.loads(body)["next_cursor"]
                     cursor = nxt or _cursor(*rng.choice(starts))  # at the end: start again elsewhere
-        except OSError as exc:
+        except (OSError, threading.BrokenBarrierError) as exc:
             with lock:
                 errors.append(f"{type(exc).__name__}: {exc}")
         finally:
             conn.close()
 
-    t0 = time.perf_counter()
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    wall = time.perf_counter() - t0
+    wall = time.monotonic() - started[0] if started else 0.0
     lat = sorted(latencies)
     return {"requests": len(lat), "errors": len(errors), "first_error": errors[0] if errors else None,
             "p50": _pct(lat, 50), "p95": _pct(lat, 95), "max": lat[-1] if lat else float("nan"),
-            "rps": len(lat) / wall if wall else 0.0, "capped": time.monotonic() > stop_at}
+            "rps": len(lat) / wall if wall else 0.0,
+            "capped": bool(started) and time.monotonic() > started[0] + time_cap}
 
 
 def _pct(sorted_values: list[float], p: float) -> float:

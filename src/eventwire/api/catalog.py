@@ -4,6 +4,8 @@ Actors are the canonical names the pipeline gave entities (``entities.actor``) a
 events; places are the GeoNames places that articles mention or that fused events are located at.
 Both are counted in SQL and sorted in Python by name, so both back-ends page them in the same order
 (PostgreSQL's collation and SQLite's byte order differ).
+The detail pages and the news list (bounded queries) run on the event loop as the
+event endpoints do (see routes); the full actor and place lists, read whole, in the thread pool.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ ActorName = Annotated[str, Path(min_length=1, max_length=300, description="the a
 
 @router.get("/actors/{name:path}", response_model=ActorDetail, responses=responses(404, 422),
             summary="An actor: its kind, the words articles call it by, its events and articles")
-def get_actor(request: Request, name: ActorName) -> dict:
+async def get_actor(request: Request, name: ActorName) -> dict:
     e, fe = t.entities, t.fused_events
     with _store(request).engine.connect() as conn:
         like = _actors(conn, name)  # every actor whose name holds it, in any case
@@ -238,7 +240,7 @@ def list_places(
 
 @router.get("/places/{geonameid}", response_model=PlaceDetail, responses=responses(404, 422),
             summary="A place: where it is, how articles spell it, the events there and the articles naming it")
-def get_place(request: Request, geonameid: Annotated[int, Path(ge=0, le=2**31 - 1, description="GeoNames id")]
+async def get_place(request: Request, geonameid: Annotated[int, Path(ge=0, le=2**31 - 1, description="GeoNames id")]
               ) -> dict:
     p, fe = t.places, t.fused_events
     with _store(request).engine.connect() as conn:
@@ -277,7 +279,7 @@ def _place_one(conn, geonameid: int) -> dict:
 
 @router.get("/news", response_model=NewsPage, responses=responses(400, 422),
             summary="Articles newest first, as /api/articles, each with an excerpt and its number of events")
-def list_news(
+async def list_news(
     request: Request,
     f: ArticleQuery,
     limit: Limit = 100, cursor: Cursor = None,

@@ -79,7 +79,7 @@ class EventParams:
         return f
 
 
-def event_params(
+async def event_params(
     since: Annotated[str | None, Query(description="from this date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(description="up to this date, inclusive")] = None,
     type: Annotated[str | None, Query(description="ACLED event type, e.g. Battles")] = None,
@@ -103,7 +103,7 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many items
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
 
 
-def article_filter(
+async def article_filter(
     since: Annotated[str | None, Query(description="published from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
     until: Annotated[str | None, Query(description="published up to this date, inclusive")] = None,
     site: Annotated[str | None, Query(description="site name (substring)")] = None,

@@ -1,4 +1,11 @@
-"""The read endpoints: events, articles, aggregates and exports (sync: FastAPI runs them in its threadpool)."""
+"""The read endpoints: events, articles, aggregates and exports.
+
+The list, detail and aggregate endpoints are ``async``: their store queries run on the event loop,
+one at a time. Each is bounded (a page off an index, or one GROUP BY), and run in FastAPI's thread
+pool instead they cost three times the CPU under concurrent clients: the database driver hands the
+GIL back and forth for every fetched row (benchmarks/api_latency.md). Downloads, whose length has
+no bound, stream from the thread pool. ``serve --workers N`` runs N such loops.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +49,7 @@ def _finder(store: Store, reports: bool):
 
 @router.get("/events", response_model=EventPage, responses=responses(400, 422),
             summary="Events matching the filters, newest first (fused events; reports=true: per article)")
-def list_events(request: Request, q: EventQuery, limit: Limit = 100, cursor: Cursor = None) -> dict:
+async def list_events(request: Request, q: EventQuery, limit: Limit = 100, cursor: Cursor = None) -> dict:
     items, nxt = page(_finder(_store(request), q.reports), q.to_filter(), cursor, limit)
     return {"items": items, "next_cursor": nxt}
 
@@ -50,7 +57,7 @@ def list_events(request: Request, q: EventQuery, limit: Limit = 100, cursor: Cur
 @router.get("/events/{id}", response_model=EventDetail, response_model_exclude_unset=True,
             responses=responses(404, 422),
             summary="A fused event with its reports and sources, or a per-article event with its sources")
-def get_event(request: Request, id: Id) -> dict:
+async def get_event(request: Request, id: Id) -> dict:
     store = _store(request)
     ev = store.fused_event(id) or store.event(id)
     if ev is None:
@@ -60,7 +67,7 @@ def get_event(request: Request, id: Id) -> dict:
 
 @router.get("/articles", response_model=ArticlePage, responses=responses(400, 422),
             summary="Articles, newest first")
-def list_articles(
+async def list_articles(
     request: Request,
     f: ArticleQuery,
     limit: Limit = 100, cursor: Cursor = None,
@@ -73,7 +80,7 @@ def list_articles(
 @router.get("/articles/{id}", response_model=ArticleDetail, response_model_exclude_unset=True,
             responses=responses(404, 422),
             summary="An article with its annotations (entities, places, times, quotes) and events")
-def get_article(request: Request, id: Id) -> dict:
+async def get_article(request: Request, id: Id) -> dict:
     rec = _store(request).article(id)
     if rec is None:
         raise ApiError(404, f"no article with id {id}")
@@ -82,7 +89,7 @@ def get_article(request: Request, id: Id) -> dict:
 
 @router.get("/aggregates", response_model=Aggregates, responses=responses(422),
             summary="Counts of matching events by day, week or month and by a group")
-def get_aggregates(request: Request, q: EventQuery,
+async def get_aggregates(request: Request, q: EventQuery,
                    by: Annotated[Literal["day", "week", "month"], Query()] = "week",
                    group: Annotated[Literal["event_type", "country", "admin1", "actor"], Query()] = "event_type",
                    ) -> dict:
@@ -97,7 +104,7 @@ def get_aggregates(request: Request, q: EventQuery,
 
 @router.get("/aggregates/change", response_model=Change, responses=responses(422),
             summary="Per event type: the latest week against the mean of the 4 and the 52 weeks before")
-def get_change(request: Request, q: EventQuery) -> dict:
+async def get_change(request: Request, q: EventQuery) -> dict:
     store, f = _store(request), q.to_filter()
 
     def counted() -> dict:

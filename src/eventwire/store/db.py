@@ -19,6 +19,7 @@ from ..errors import EventwireError, UsageError
 from .location import VERSION_TABLE
 
 POOL_SIZE = 20
+MMAP_BYTES = 1 << 30  # SQLite's memory map: address space, not memory (the OS pages the file in and out)
 
 
 def make_engine(url: str) -> Engine:
@@ -41,6 +42,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=60000")
+            # Reads through a shared memory map instead of each connection's 2 MB page cache: a
+            # whole-store count reads its index a third faster (benchmarks/api_latency.md).
+            cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             cur.close()
 
         return engine
