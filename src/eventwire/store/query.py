@@ -179,7 +179,7 @@ def _rollup_counts(store: Store, f: EventFilter) -> Iterator[tuple]:
         conds.append(r.c.undated.is_(False))  # '' sorts before every "until": undated events never match
     # The undated key back to None in SQL: the rows are then the answer as fetched (no pass in Python).
     day = case((r.c.undated, None), else_=r.c.date)
-    q = select(day, r.c.event_type, r.c.n).where(*conds, r.c.n > 0)
+    q = select(day, r.c.event_type, r.c.n).where(*conds, r.c.n > 0)  # a key whose events all went holds 0
     with store.engine.connect() as conn:
         return iter(conn.execute(q).all())
 

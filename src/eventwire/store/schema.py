@@ -183,7 +183,8 @@ fused_events = Table(
 
 # Fused events per (date, event_type), kept exact by triggers on fused_events (migration 0009): what
 # whole-store counts by date and type read instead of every fused event. ``date`` as stored, '' with
-# ``undated`` true when the events have none (a primary key cannot hold NULL); no row has n = 0.
+# ``undated`` true when the events have none (a primary key cannot hold NULL); n = 0 once a key's
+# events all went (readers skip such rows).
 fused_day_counts = Table(
     "fused_day_counts", metadata,
     Column("date", String(10), primary_key=True),

@@ -9,7 +9,7 @@ benchmark writing rows straight in, later migrations) keeps it right without kno
 A fused event's date is kept exactly as stored (a day, a month, a year, even an impossible day);
 a missing date is ``date = ''`` with ``undated`` true, so that the key (date, undated, event_type)
 works as a primary key in both databases (NULL cannot) and an event whose date is '' is still told
-apart from one without a date. Rows whose count reaches 0 are deleted.
+apart from one without a date. A key whose events all went keeps its row at 0 (readers skip it).
 
 SQLite: row triggers with ``INSERT ... ON CONFLICT DO UPDATE``. PostgreSQL: statement triggers
 with transition tables (one grouped upsert per statement: fusion writes 500-2000 rows a statement),
@@ -28,64 +28,52 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER fused_day_counts_insert AFTER INSERT ON fused_events
-    BEGIN
-        INSERT INTO fused_day_counts (date, undated, event_type, n)
+# A key whose events all went keeps its row at n = 0 (readers skip it; a key comes back when an event
+# has it again): one statement per written row in SQLite, and in PostgreSQL no second statement
+# (its join over the table) per write; the keys are dates and types, so such rows stay few.
+_OLD = "date = coalesce(OLD.date, '') AND undated = (OLD.date IS NULL) AND event_type = OLD.event_type"
+_ADD_NEW = """INSERT INTO fused_day_counts (date, undated, event_type, n)
         VALUES (coalesce(NEW.date, ''), NEW.date IS NULL, NEW.event_type, 1)
-        ON CONFLICT (date, undated, event_type) DO UPDATE SET n = n + 1;
-    END""",
-    """CREATE TRIGGER fused_day_counts_delete AFTER DELETE ON fused_events
+        ON CONFLICT (date, undated, event_type) DO UPDATE SET n = n + 1;"""
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER fused_day_counts_insert AFTER INSERT ON fused_events
     BEGIN
-        UPDATE fused_day_counts SET n = n - 1
-        WHERE date = coalesce(OLD.date, '') AND undated = (OLD.date IS NULL) AND event_type = OLD.event_type;
-        DELETE FROM fused_day_counts
-        WHERE date = coalesce(OLD.date, '') AND undated = (OLD.date IS NULL) AND event_type = OLD.event_type
-          AND n <= 0;
+        {_ADD_NEW}
     END""",
-    """CREATE TRIGGER fused_day_counts_update AFTER UPDATE OF date, event_type ON fused_events
+    f"""CREATE TRIGGER fused_day_counts_delete AFTER DELETE ON fused_events
+    BEGIN
+        UPDATE fused_day_counts SET n = n - 1 WHERE {_OLD};
+    END""",
+    f"""CREATE TRIGGER fused_day_counts_update AFTER UPDATE OF date, event_type ON fused_events
     WHEN OLD.date IS NOT NEW.date OR OLD.event_type IS NOT NEW.event_type
     BEGIN
-        UPDATE fused_day_counts SET n = n - 1
-        WHERE date = coalesce(OLD.date, '') AND undated = (OLD.date IS NULL) AND event_type = OLD.event_type;
-        DELETE FROM fused_day_counts
-        WHERE date = coalesce(OLD.date, '') AND undated = (OLD.date IS NULL) AND event_type = OLD.event_type
-          AND n <= 0;
-        INSERT INTO fused_day_counts (date, undated, event_type, n)
-        VALUES (coalesce(NEW.date, ''), NEW.date IS NULL, NEW.event_type, 1)
-        ON CONFLICT (date, undated, event_type) DO UPDATE SET n = n + 1;
+        UPDATE fused_day_counts SET n = n - 1 WHERE {_OLD};
+        {_ADD_NEW}
     END""",
 ]
 
-# One function for every statement: the rows it added (new_rows) and removed (old_rows) counted per
-# key, applied as one grouped upsert (or update); keys a statement lowered to 0 are deleted. Each
-# branch names only the transition tables its trigger declares (plpgsql plans a branch when it runs).
+# One function for every statement: the rows it added (new_rows, +1) and removed (old_rows, -1) summed
+# per key and applied as one upsert, whose conflict check finds each key through the primary key
+# (a join would scan the table, and each write leaves dead row versions in it until vacuumed).
+# Keys in order, so that two writers lock them in the same order. Each branch names only the
+# transition tables its trigger declares (plpgsql plans a branch when it runs).
 _KEYS = "coalesce(date, '') AS date, date IS NULL AS undated, event_type"
-_SAME = "c.date = d.date AND c.undated = d.undated AND c.event_type = d.event_type"
+_UPSERT = """INSERT INTO fused_day_counts AS c (date, undated, event_type, n)
+        SELECT date, undated, event_type, sum(n) FROM ({rows}) x
+        GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3
+        ON CONFLICT (date, undated, event_type) DO UPDATE SET n = c.n + excluded.n;"""
 PG_FUNCTION = f"""
 CREATE FUNCTION fused_day_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM fused_day_counts;
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO fused_day_counts AS c (date, undated, event_type, n)
-        SELECT {_KEYS}, count(*) FROM new_rows GROUP BY 1, 2, 3
-        ON CONFLICT (date, undated, event_type) DO UPDATE SET n = c.n + excluded.n;
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        UPDATE fused_day_counts c SET n = c.n - d.n
-        FROM (SELECT {_KEYS}, count(*) AS n FROM old_rows GROUP BY 1, 2, 3) d WHERE {_SAME};
+    ELSIF TG_OP = 'INSERT' THEN
+        {_UPSERT.format(rows=f"SELECT {_KEYS}, 1 AS n FROM new_rows")}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_UPSERT.format(rows=f"SELECT {_KEYS}, -1 AS n FROM old_rows")}
     ELSE
-        INSERT INTO fused_day_counts AS c (date, undated, event_type, n)
-        SELECT date, undated, event_type, sum(n) FROM (
-            SELECT {_KEYS}, 1 AS n FROM new_rows UNION ALL SELECT {_KEYS}, -1 AS n FROM old_rows) x
-        GROUP BY 1, 2, 3 HAVING sum(n) <> 0
-        ON CONFLICT (date, undated, event_type) DO UPDATE SET n = c.n + excluded.n;
+        {_UPSERT.format(rows=f"SELECT {_KEYS}, 1 AS n FROM new_rows UNION ALL SELECT {_KEYS}, -1 FROM old_rows")}
     END IF;
-    DELETE FROM fused_day_counts c USING (SELECT DISTINCT {_KEYS} FROM old_rows) d WHERE {_SAME} AND c.n <= 0;
     RETURN NULL;
 END
 $$
