@@ -34,14 +34,17 @@ if str(HERE) not in sys.path:
 DEFAULT_DB = HERE.parent / "build" / "api-latency-100000-s1-v2.db"
 
 
-def _median_ms(fn, runs: int) -> float:
-    fn()  # warm: the pages in the cache, the statement compiled
-    times = []
+def _medians_ms(fns: list, runs: int) -> list[float]:
+    """Each function's median time, the functions taking turns (a change of the machine's load hits all)."""
+    times: list[list[float]] = [[] for _ in fns]
+    for fn in fns:
+        fn()  # warm: the pages in the cache, the statement compiled
     for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+        for fn, ts in zip(fns, times, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) * 1000 for ts in times]
 
 
 def _pg_database(url: str, n: int) -> str:
@@ -77,16 +80,18 @@ def read(store, runs: int) -> None:
     real = aggregates.count_events
     for label, f in [("whole store", EventFilter()),
                      ("2022 Battles", EventFilter(since="2022-03", until="2022-08", event_type="Battles"))]:
-        fig = {}
-        for path in (False, True):
-            fig["count_events", path] = _median_ms(
-                lambda f=f, p=path: list(count_events(store, f, False, "event_type", rollup=p)), runs)
-            aggregates.count_events = lambda *a, _p=path, **kw: real(*a, **kw, rollup=_p)
+        def weekly(f=f, rollup=True):
+            aggregates.count_events = lambda *a, **kw: real(*a, **kw, rollup=rollup)
             try:
-                fig["weekly", path] = _median_ms(
-                    lambda f=f: aggregates.count(store, f, False, "week", "event_type"), runs)
+                return aggregates.count(store, f, False, "week", "event_type")
             finally:
                 aggregates.count_events = real
+
+        fig = {}
+        fig["count_events", False], fig["count_events", True], fig["weekly", False], fig["weekly", True] = _medians_ms(
+            [lambda f=f: list(count_events(store, f, False, "event_type", rollup=False)),
+             lambda f=f: list(count_events(store, f, False, "event_type")),
+             lambda f=f: weekly(f, rollup=False), lambda f=f: weekly(f)], runs)
         for what in ("count_events", "weekly"):
             base, rolled = fig[what, False], fig[what, True]
             print(f"read  {label:12} {what:12}  base {base:8.2f} ms   rollup {rolled:7.2f} ms   "
@@ -170,7 +175,8 @@ def main() -> None:
     vacuum(store)
     try:
         read(store, args.runs)
-        write(store, args.write)
+        if args.write:
+            write(store, args.write)
     finally:
         store.close()
         if tmp is not None:
