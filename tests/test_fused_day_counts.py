@@ -108,6 +108,20 @@ def test_fusion_runs_through_the_cli_keep_it_equal_to_a_group_by(db):
         assert rollup(store) == grouped(store) == second
 
 
+def test_concurrent_ingests_keep_it_equal_to_a_group_by(db):
+    """Two ingests at once: each fuses in its own transaction (fusion's lock orders them)."""
+    Store(db).close()  # the schema first: the race under test is the writes, not the migration
+    procs = [subprocess.Popen([sys.executable, "-m", "eventwire", "ingest", "--db", db, "--quiet",
+                               *(str(need(FUSION_DEV / n)) for n in names)], stderr=subprocess.PIPE, text=True)
+             for names in (["fd08.txt", "fd09.txt", "fd10.txt"], ["fd11.txt", "fd12.txt", "fd13.txt"])]
+    for p in procs:
+        _out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+    with Store(db, create=False) as store:
+        assert sum(grouped(store).values()) > 0
+        assert rollup(store) == grouped(store)
+
+
 def test_deletes_updates_and_odd_dates(db):
     store = Store(db)
     fe = t.fused_events
