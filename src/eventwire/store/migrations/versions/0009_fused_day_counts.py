@@ -13,7 +13,9 @@ apart from one without a date. A key whose events all went keeps its row at 0 (r
 
 SQLite: row triggers with ``INSERT ... ON CONFLICT DO UPDATE``. PostgreSQL: statement triggers
 with transition tables (one grouped upsert per statement: fusion writes 500-2000 rows a statement),
-and one on TRUNCATE, which fires no row or delete trigger.
+and one on TRUNCATE, which fires no row or delete trigger. A later migration that rebuilds
+``fused_events`` (Alembic's batch mode on SQLite copies, drops and renames the table) drops these
+triggers with it and must create them again (SQLITE_TRIGGERS here).
 
 Revision ID: 0009
 Revises: 0008
