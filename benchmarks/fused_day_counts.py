@@ -47,18 +47,28 @@ def _medians_ms(fns: list, runs: int) -> list[float]:
     return [statistics.median(ts) * 1000 for ts in times]
 
 
-def _pg_database(url: str, n: int) -> str:
-    import api_store
+PG_DATABASE = "ew_bench_rollup"
+DROP_PG = f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'
+
+
+def _pg_admin(url: str, *statements: str) -> str:
+    """Runs statements on the server's ``postgres`` database; the benchmark database's URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "ew_bench_rollup" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "ew_bench_rollup"'))
+        for sql in statements:
+            conn.execute(text(sql))
     admin.dispose()
-    db = base.set(database="ew_bench_rollup").render_as_string(hide_password=False)
+    return base.set(database=PG_DATABASE).render_as_string(hide_password=False)
+
+
+def _pg_database(url: str, n: int) -> str:
+    import api_store
+
+    db = _pg_admin(url, DROP_PG, f'CREATE DATABASE "{PG_DATABASE}"')
     t0 = time.perf_counter()
     api_store.build(db, n)
     print(f"built {n} fused events (triggers on): {time.perf_counter() - t0:.1f} s")
@@ -181,6 +191,8 @@ def main() -> None:
         store.close()
         if tmp is not None:
             tmp.cleanup()
+        else:
+            _pg_admin(args.pg_url, DROP_PG)  # the server is shared: leave nothing behind
 
 
 if __name__ == "__main__":
