@@ -178,8 +178,8 @@ def main() -> None:
                 shutil.copy(str(src) + suffix, db + suffix)
     t0 = time.perf_counter()
     store = Store(db)
-    print(f"open (+ migrate a SQLite store made before 0009) {safe_url(db) if tmp is None else args.db}: "
-          f"{time.perf_counter() - t0:.2f} s")
+    what = f"open {safe_url(db)}" if tmp is None else f"open + migrate to head (the backfill) {args.db}"
+    print(f"{what}: {time.perf_counter() - t0:.2f} s")
     with store.engine.connect() as conn:
         assert rollup_matches(conn), "fused_day_counts differs from fused_events"
     vacuum(store)
