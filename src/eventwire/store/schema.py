@@ -181,6 +181,18 @@ fused_events = Table(
     Index("ix_fused_events_latlon", "lat", "lon"),
 )
 
+# Fused events per (date, event_type), kept exact by triggers on fused_events (migration 0009): what
+# whole-store counts by date and type read instead of every fused event. ``date`` as stored, '' with
+# ``undated`` true when the events have none (a primary key cannot hold NULL); n = 0 once a key's
+# events all went (readers skip such rows).
+fused_day_counts = Table(
+    "fused_day_counts", metadata,
+    Column("date", String(10), primary_key=True),
+    Column("undated", Boolean, primary_key=True),
+    Column("event_type", String(64), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+
 # Which per-article event (report) belongs to which fused event, and why it was merged.
 fused_reports = Table(
     "fused_reports", metadata,
