@@ -171,6 +171,32 @@ def test_robots_disallow(site):
     assert len(site.requests("/robots.txt")) == 1  # cached per host
 
 
+def test_robots_is_asked_for_every_redirect_hop_on_its_own_host(site):
+    # A page on an allowed host redirects to a path that another host's robots.txt forbids: the
+    # target's robots.txt is read and the forbidden page is never requested.
+    other = Site()
+    try:
+        other.set("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        other.set("/private/story", "<p>secret</p>")
+        other.set("/news/story", "<p>public</p>")
+        site.set("/go-private", status=302, location=other.url("/private/story"))
+        site.set("/go-public", status=301, location=other.url("/news/story"))
+        f = _fetcher()
+        robots = Robots(f)
+        with pytest.raises(FetchError) as err:
+            f.get(site.url("/go-private"), allowed=robots.allowed)
+        assert err.value.kind == "robots" and err.value.url == other.url("/private/story")
+        assert "redirected from" in str(err.value) and not err.value.transient
+        assert other.requests("/private/story") == [] and len(other.requests("/robots.txt")) == 1
+        resp = f.get(site.url("/go-public"), allowed=robots.allowed)
+        assert resp.url == other.url("/news/story") and resp.body == b"<p>public</p>"
+        assert len(site.requests("/robots.txt")) == 1 and len(other.requests("/robots.txt")) == 1  # one per host
+        # Without ``allowed`` the client itself knows nothing of robots.txt (robots.txt's own fetch).
+        assert f.get(site.url("/go-private")).body == b"<p>secret</p>"
+    finally:
+        other.close()
+
+
 def test_missing_robots_allows_and_forbidden_robots_disallows(site):
     f = _fetcher()
     assert Robots(f).allowed(site.url("/x")) is True  # 404

@@ -177,9 +177,11 @@ def test_refusals_robots_oversized_redirect_loop_and_private_links(site, store, 
     site.set("/news/2026/12/loop-a", status=302, location="/news/2026/12/loop-b")
     site.set("/news/2026/12/loop-b", status=302, location="/news/2026/12/loop-a")
     site.set("/news/2026/12/to-metadata", status=302, location="http://169.254.169.254/latest/meta-data/")
+    site.set("/news/2026/12/to-private", status=302, location="/private/2026/12/secret-story")
     links = [urls[0], site.url("/private/2026/12/secret-story"), site.url("/news/2026/12/huge"),
              site.url("/news/2026/12/loop-a"), "http://10.0.0.1/news/2026/12/intranet-story",
-             site.url("/news/2026/12/story-1", host="localhost"), site.url("/news/2026/12/to-metadata"), urls[1]]
+             site.url("/news/2026/12/story-1", host="localhost"), site.url("/news/2026/12/to-metadata"),
+             site.url("/news/2026/12/to-private"), urls[1]]
     site.set("/feed.xml", rss([(u, f"item {i}") for i, u in enumerate(links)]), content_type="application/rss+xml")
     src = Source(site.url("/feed.xml"), "local", 60, allow_private=True)
     events: list = []
@@ -187,7 +189,9 @@ def test_refusals_robots_oversized_redirect_loop_and_private_links(site, store, 
     w.run(once=True)
     assert _articles(store) == 2  # exactly the two real articles on the allowed host
     outcomes = {d["url"]: d["outcome"] for e, d in events if e == "item"}
-    assert outcomes[links[1]].startswith("skipped: robots.txt")
+    assert outcomes[links[1]] == "skipped: robots.txt disallows it"
+    # A redirect into the disallowed path is refused before the hop is requested.
+    assert outcomes[links[7]] == f"skipped: robots.txt disallows it (redirected to {links[1]})"
     assert outcomes[links[2]].startswith("skipped: too-large")
     assert outcomes[links[3]].startswith("skipped: redirects")
     for u in links[4:7]:

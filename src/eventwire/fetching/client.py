@@ -26,14 +26,15 @@ RETRY_STATUS = (429, 500, 502, 503, 504)
 
 
 class FetchError(Exception):
-    """A fetch that failed; ``kind``: refused, too-large, redirects, http, timeout, network.
+    """A fetch that failed; ``kind``: refused, robots, too-large, redirects, http, timeout, network.
 
     ``transient``: worth trying again at the next poll (timeouts, network errors, 429, 5xx).
+    ``url``: for ``robots``, the URL refused (a redirect hop's, when a redirect led there).
     """
 
-    def __init__(self, kind: str, message: str, status: int | None = None) -> None:
+    def __init__(self, kind: str, message: str, status: int | None = None, url: str | None = None) -> None:
         super().__init__(message)
-        self.kind, self.status = kind, status
+        self.kind, self.status, self.url = kind, status, url
 
     @property
     def transient(self) -> bool:
@@ -88,8 +89,13 @@ class Fetcher:
         self.client.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
-            max_bytes: int | None = None) -> Response:
-        """GET ``url``; a 304 answer to ``etag``/``last_modified`` is ``not_modified``. Raises FetchError."""
+            max_bytes: int | None = None, allowed: Callable[[str], bool] | None = None) -> Response:
+        """GET ``url``; a 304 answer to ``etag``/``last_modified`` is ``not_modified``. Raises FetchError.
+
+        ``allowed`` (robots.txt's answer, :meth:`Robots.allowed`) is asked for the URL and for every
+        redirect hop before it is requested: a redirect must not lead where the target host's
+        robots.txt forbids (FetchError kind ``robots``).
+        """
         cap = max_bytes or self.settings.max_bytes
         seen: list[str] = []
         while True:
@@ -99,6 +105,9 @@ class Fetcher:
                 raise FetchError("refused", str(exc)) from None
             except Unresolved as exc:
                 raise FetchError("network", str(exc)) from None
+            if allowed is not None and not allowed(url):
+                raise FetchError("robots", f"{url}: robots.txt disallows it"
+                                 + (f" (redirected from {seen[0]})" if seen else ""), url=url)
             headers = {}
             if etag:
                 headers["If-None-Match"] = etag

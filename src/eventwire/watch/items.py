@@ -31,10 +31,11 @@ def fetch_item(item: Item, fetcher: Fetcher, robots: Robots) -> Fetched:
     if item.inline is not None:
         return Fetched(item, item.inline)
     try:
-        if not robots.allowed(item.url):
-            return Fetched(item, skip=SKIP_ROBOTS)
-        resp = fetcher.get(item.url)
+        resp = fetcher.get(item.url, allowed=robots.allowed)  # robots.txt asked for every redirect hop too
     except FetchError as exc:
+        if exc.kind == "robots":
+            hop = f" (redirected to {exc.url})" if exc.url != item.url else ""
+            return Fetched(item, skip=SKIP_ROBOTS + hop)
         return Fetched(item, error=exc) if exc.transient else Fetched(item, skip=f"{exc.kind}: {exc}")
     ctype = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype and ctype not in HTML_TYPES and not ctype.startswith("text/"):

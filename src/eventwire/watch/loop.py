@@ -188,9 +188,7 @@ class Watcher:
         now = datetime.now(UTC)
         st.last_poll = now
         try:
-            if not self.robots.allowed(src.url):
-                raise FetchError("robots", f"{src.url}: robots.txt disallows it")
-            resp = self.fetcher.get(src.url, etag=st.etag, last_modified=st.last_modified)
+            resp = self.fetcher.get(src.url, etag=st.etag, last_modified=st.last_modified, allowed=self.robots.allowed)
         except FetchError as exc:
             return self._failed(src, st, str(exc))
         if resp.not_modified:
