@@ -221,6 +221,32 @@ def test_section_page_links_to_articles_are_followed(site, store, pipeline):
     w.close()
 
 
+def test_alerts_are_checked_once_a_round_with_the_cli_hook(site, store, pipeline, monkeypatch):
+    import eventwire.alerts as alerts
+    from eventwire.watch.cli import on_fused_hook
+
+    urls = _serve_articles(site, 2)
+    site.set("/feed.xml", rss([(urls[0], "a")]), content_type="application/rss+xml")
+    checks: list[int] = []
+    monkeypatch.setattr(alerts, "has_alerts", lambda s: True)
+    monkeypatch.setattr(alerts, "run_alerts", lambda s: checks.append(store.counts()["articles"]))
+    w = _watcher(store, pipeline, [Source(site.url("/feed.xml"), "f", 60, allow_private=True)],
+                 on_fused=on_fused_hook())
+    w.run(once=True)
+    assert checks == [0, 1]  # at start (catch-up), then once after the round's fusion
+    site.set("/feed.xml", rss([(urls[0], "a"), (urls[1], "b")]), content_type="application/rss+xml")
+    w.run(once=True)
+    assert checks == [0, 1, 1, 2]
+    w.close()
+    # Without a hook, fusion fires the alerts itself (as `eventwire ingest` does).
+    urls += _serve_articles(site, 1, start=2)
+    site.set("/feed.xml", rss([(u, "x") for u in urls]), content_type="application/rss+xml")
+    w = _watcher(store, pipeline, [Source(site.url("/feed.xml"), "f", 60, allow_private=True)])
+    w.run(once=True)
+    assert checks == [0, 1, 1, 2, 3]
+    w.close()
+
+
 def test_on_fused_runs_after_a_round_that_stored_articles(site, store, pipeline):
     urls = _serve_articles(site, 2)
     site.set("/feed.xml", rss([(urls[0], "a")]), content_type="application/rss+xml")

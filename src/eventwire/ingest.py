@@ -212,12 +212,14 @@ def ingest(paths: list[str], store: Store, settings: Settings | None = None,
     return summary
 
 
-def fuse_new(store: Store, summary: IngestSummary) -> None:
-    """Fuse the new reports with the store's events (after every ingest, serial or parallel)."""
+def fuse_new(store: Store, summary: IngestSummary, alerts: bool = True) -> None:
+    """Fuse the new reports with the store's events (after every ingest, serial or parallel), then fire
+    the store's alerts unless ``alerts`` is False (a caller that runs them itself)."""
     from .fusion import fuse
 
     summary.fusion = fuse(store)
-    alert_new(store, summary)
+    if alerts:
+        alert_new(store, summary)
 
 
 def alert_new(store: Store, summary: IngestSummary) -> None:

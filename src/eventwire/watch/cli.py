@@ -63,10 +63,9 @@ def _check(args: argparse.Namespace) -> list[sourcelist.Source]:
 
 
 def on_fused_hook() -> Callable | None:
-    """What runs after each fusion round and at start: the store's alerts.
-
-    ``fuse_new`` already runs them after each round; at start it is what delivers the alerts of a run
-    killed between fusing and alerting (run_alerts is idempotent: a second call finds nothing new).
+    """What runs after each fusion round and at start: the store's alerts (once a round: the loop's
+    fusion leaves them to the hook). At start it delivers the alerts of a run killed between fusing
+    and alerting (run_alerts is idempotent: a second call finds nothing new).
     """
     from ..ingest import IngestSummary, alert_new
 

@@ -3,7 +3,9 @@
 Fetching runs ahead on ``workers`` threads (each host held to its own rate and concurrency by
 fetching.limits); articles are read and stored on the calling thread, one at a time and in feed
 order, through the same ``Ingester`` as `eventwire ingest` (pipeline loaded once). After a round
-that stored anything the new reports are fused and ``on_fused(store)`` runs (the alerts' seam).
+that stored anything the new reports are fused and ``on_fused(store)`` runs (the alerts' seam: given
+a hook, fusion leaves the store's alerts to it, so they are checked once a round; without one,
+fusion fires them as `eventwire ingest` does).
 ``stop`` (set by SIGINT/SIGTERM) is checked before each article: the article in hand is finished
 and marked seen, the rest are left for the next run.
 """
@@ -107,7 +109,7 @@ class Watcher:
 
         if unfused_count(self.store):
             summary = IngestSummary()
-            fuse_new(self.store, summary)
+            fuse_new(self.store, summary, alerts=self.on_fused is None)  # the hook runs them, just below
             self.report("catch-up", {"fused": summary.fusion.line()})
         if self.on_fused is not None:
             self.on_fused(self.store)
@@ -150,7 +152,7 @@ class Watcher:
         finally:
             pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
         if out.ingest.ingested:
-            fuse_new(self.store, out.ingest)
+            fuse_new(self.store, out.ingest, alerts=self.on_fused is None)  # with a hook, the hook's turn
             out.fused = True
             if self.on_fused is not None:
                 self.on_fused(self.store)
