@@ -22,12 +22,10 @@ from sqlalchemy import func, null, or_, select
 from ..store import Store
 from ..store import schema as t
 from ..store.fused import fused_dict
-from ..store.query import find_articles
-from .cursor import decode_day, page
 from .errors import ApiError, responses
 from .models import ActorDetail, ActorPage, NewsPage, PlaceDetail, PlacePage
 from .params import ArticleQuery, Cursor, Limit
-from .routes import _no_nul
+from .routes import _no_nul, article_page
 
 router = APIRouter(prefix="/api", dependencies=[Depends(_no_nul)])
 KINDS = ("person", "armed_group", "state_force", "government", "coalition", "organization", "media", "other")
@@ -285,7 +283,7 @@ async def list_news(
     limit: Limit = 100, cursor: Cursor = None,
 ) -> dict:
     store = _store(request)
-    items, nxt = page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
+    items, nxt = article_page(store, f, cursor, limit)
     ids = [a["id"] for a in items]
     src, fr, a = t.event_sources, t.fused_reports, t.articles
     with store.engine.connect() as conn:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ..store import Store
-from ..store.query import find_articles, find_events, find_fused_events
+from ..store.query import ArticleFilter, find_articles, find_events, find_fused_events
 from . import aggregates
 from .cursor import decode_day, page
 from .errors import ApiError, responses
@@ -72,9 +72,13 @@ async def list_articles(
     f: ArticleQuery,
     limit: Limit = 100, cursor: Cursor = None,
 ) -> dict:
-    store = _store(request)
-    items, nxt = page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
+    items, nxt = article_page(_store(request), f, cursor, limit)
     return {"items": items, "next_cursor": nxt}
+
+
+def article_page(store: Store, f: ArticleFilter, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """A page of articles newest first (by publication day, then id), and the next page's cursor."""
+    return page(lambda af: find_articles(store, af), f, cursor, limit, key="published", decoder=decode_day)
 
 
 @router.get("/articles/{id}", response_model=ArticleDetail, response_model_exclude_unset=True,
