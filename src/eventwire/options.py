@@ -52,13 +52,24 @@ def period_end(value: str) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
-def positive_int(value: str) -> int:
+def _whole(value: str) -> int:
     try:
-        n = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+
+
+def positive_int(value: str) -> int:
+    n = _whole(value)
     if n < 1:
         raise argparse.ArgumentTypeError(f"{n} is not at least 1")
+    return n
+
+
+def non_negative_int(value: str) -> int:
+    n = _whole(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n} is below 0")
     return n
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 from .. import options as opt
 from . import rules
 
@@ -28,7 +26,7 @@ def add_parser(sub, db_option) -> None:
     add.add_argument("--sub-types", type=rules.sub_types, help="ACLED sub-event types, comma-separated")
     add.add_argument("--modality", type=opt.modality, help="asserted, reported, claimed, denied (also "
                                                            "contested events), threatened, planned, hypothetical")
-    add.add_argument("--min-fatalities", type=_non_negative, help="only events with at least this many dead")
+    add.add_argument("--min-fatalities", type=opt.non_negative_int, help="only events with at least this many dead")
     add.add_argument("--stdout", action="store_true", help="print each alert on standard output (the default "
                                                            "when no other delivery is given)")
     add.add_argument("--jsonl", help="append each alert to this JSON Lines file")
@@ -57,11 +55,3 @@ def add_parser(sub, db_option) -> None:
     db_option(run)
 
 
-def _non_negative(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{n} is below 0")
-    return n

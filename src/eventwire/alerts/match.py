@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from ..geo import km_between
 from ..store import schema as t
-from ..store.query import EventFilter, _conditions
+from ..store.query import EventFilter, _conditions, fused_modality
 from .rules import Filters
 
 _CHUNK = 500
@@ -32,11 +32,8 @@ def _terms(store, f: Filters) -> list:
     fe = t.fused_events
     ef = event_filter(f)
     conds = _conditions(store, ef, fe)
-    # As store.query.find_fused_events: "denied" finds contested events too.
-    if f.modality == "denied":
-        conds.append(fe.c.contested.is_(True) | (fe.c.modality == "denied"))
-    elif f.modality:
-        conds.append(fe.c.modality == f.modality)
+    if f.modality:  # as `eventwire events`: "denied" finds contested events too
+        conds.append(fused_modality(f.modality))
     if f.types:
         conds.append(or_(*[fe.c.event_type.ilike(x) for x in f.types]))
     if f.sub_types:

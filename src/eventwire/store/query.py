@@ -123,13 +123,19 @@ def _report_conditions(store: Store, f: EventFilter) -> list:
     return conds
 
 
+def fused_modality(modality: str):
+    """The WHERE term for a fused event's modality: "denied" finds contested events too (a party denies them)."""
+    fe = t.fused_events
+    if modality == "denied":
+        return fe.c.contested.is_(True) | (fe.c.modality == "denied")
+    return fe.c.modality == modality
+
+
 def _fused_conditions(store: Store, f: EventFilter) -> list:
     fe, fr, src = t.fused_events, t.fused_reports, t.event_sources
     conds = _conditions(store, f, fe)
-    if f.modality == "denied":
-        conds.append(fe.c.contested.is_(True) | (fe.c.modality == "denied"))
-    elif f.modality:
-        conds.append(fe.c.modality == f.modality)
+    if f.modality:
+        conds.append(fused_modality(f.modality))
     if f.text:
         hits = _text_article_ids(store, f.text)
         originals = select(t.articles.c.id).where(t.articles.c.id.in_(hits)).union(
